@@ -1,0 +1,9 @@
+/**
+ * Types, permissions, annotation names and shared logic of the DevOps Growth Engine plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './permissions';
+export * from './coverage';
+export * from './api';

@@ -1,0 +1,1 @@
+export { devopsPlugin as default } from './plugin';

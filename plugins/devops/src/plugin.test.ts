@@ -1,0 +1,7 @@
+import { devopsPlugin } from './plugin';
+
+describe('devops', () => {
+  it('should export plugin', () => {
+    expect(devopsPlugin).toBeDefined();
+  });
+});

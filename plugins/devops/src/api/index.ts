@@ -1,0 +1,3 @@
+export { devopsApiRef } from './DevopsApi';
+export type { DevopsApi, QualitySummaryOptions } from './DevopsApi';
+export { DevopsClient } from './DevopsClient';

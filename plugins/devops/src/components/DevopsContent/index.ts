@@ -1,0 +1,1 @@
+export { DevopsContent } from './DevopsContent';

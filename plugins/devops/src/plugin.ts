@@ -1,0 +1,57 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { DevopsClient, devopsApiRef } from './api';
+
+/**
+ * The DevOps plugin for the legacy frontend system.
+ *
+ * @public
+ */
+export const devopsPlugin = createPlugin({
+  id: 'devops',
+  apis: [
+    createApiFactory({
+      api: devopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DevopsClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * The "Coverage & tests" entity card. Shows a missing-annotation state for entities whose
+ * `devops-growth.io/monitoring` annotation does not enable `coverage`; see
+ * `isDevopsCoverageAvailable`.
+ *
+ * @public
+ */
+export const EntityDevopsCoverageCard = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevopsCoverageCard',
+    component: {
+      lazy: () =>
+        import('./components/CoverageCard').then(m => m.DevopsCoverageCard),
+    },
+  }),
+);
+
+/**
+ * The content of the DevOps entity tab.
+ *
+ * @public
+ */
+export const EntityDevopsContent = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevopsContent',
+    component: {
+      lazy: () =>
+        import('./components/DevopsContent').then(m => m.DevopsContent),
+    },
+  }),
+);

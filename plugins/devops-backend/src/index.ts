@@ -1,1 +1,6 @@
+/**
+ * DevOps Growth Engine backend plugin.
+ *
+ * @packageDocumentation
+ */
 export { devopsPlugin as default } from './plugin';

@@ -117,7 +117,12 @@ class CoberturaHandler implements XmlHandler {
         value += parsed[0] * BRANCH_COVERED_UNIT + parsed[1] * BRANCH_TOTAL_UNIT;
       }
     }
-    if (this.inMethod && hits > 0) this.methodLineHit = true;
+    if (this.inMethod) {
+      // Method lines only decide whether the method ran; the class's own <lines> are the file's
+      // lines (Istanbul writes declaration lines here that are not executable lines).
+      if (hits > 0) this.methodLineHit = true;
+      return;
+    }
     const lines = this.lines;
     const previous = lines.get(number);
     if (previous === undefined) {
@@ -220,7 +225,10 @@ function mergeLine(a: number, b: number): number {
  *   of its records has `hits > 0`. Only that file's lines are held; they are dropped when the next
  *   file starts. If a filename shows up again after other files, its counters are added to the
  *   earlier summary (lines shared by the two groups would then count twice).
- * - Lines listed under `<method>` and under the class's own `<lines>` are the same lines (merged).
+ * - Lines and branches come from the class's own `<lines>`. The `<line>`s under a `<method>` only
+ *   decide whether that method ran: Java Cobertura repeats class lines there, while Istanbul/c8
+ *   write the function's declaration line, which is not an executable line (counting it would
+ *   disagree with the producer's own `lines-valid`).
  * - Branches: `condition-coverage="50% (1/2)"` on lines with `branch="true"` (covered/total
  *   conditions); a line recorded twice keeps the record with more conditions.
  * - Functions: one per `<method>`; covered when its `hits` attribute is > 0 or, without that

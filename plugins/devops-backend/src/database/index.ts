@@ -1,0 +1,7 @@
+export type {
+  DevopsStore,
+  NewReportMetadata,
+  ReportSeriesKey,
+  TestCaseOccurrence,
+} from './DevopsStore';
+export { DatabaseDevopsStore, countTestOutcomes } from './DatabaseDevopsStore';

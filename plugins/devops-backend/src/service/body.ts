@@ -1,0 +1,89 @@
+import { CustomErrorBase, InputError } from '@backstage/errors';
+import { Request } from 'express';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+
+/** 413: the body is larger than `devops.reports.maxBodySize`. */
+export class PayloadTooLargeError extends CustomErrorBase {
+  name = 'PayloadTooLargeError' as const;
+  statusCode = 413;
+}
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+};
+
+/** Parses `64mb`, `512 kb`, `1048576` into bytes. */
+export function parseByteSize(value: number | string, key: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
+    return value;
+  }
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(String(value));
+  if (!match) {
+    throw new Error(
+      `Invalid config at ${key}: expected a number of bytes or a size such as '64mb', got '${value}'`,
+    );
+  }
+  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
+}
+
+function describe(bytes: number) {
+  return bytes >= 1024 ** 2
+    ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
+    : `${Math.round(bytes / 1024)} kB`;
+}
+
+/**
+ * The request body as a stream of chunks, decompressed when `Content-Encoding: gzip`, failing with
+ * 413 as soon as more than `limit` bytes (compressed or not) arrive. Counts the bytes read.
+ */
+export function requestBody(req: Request, limit: number) {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new PayloadTooLargeError(
+      `Report body of ${describe(declared)} exceeds the limit of ${describe(limit)} (devops.reports.maxBodySize)`,
+    );
+  }
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity' && encoding !== 'gzip') {
+    throw new InputError(
+      `Unsupported Content-Encoding '${encoding}': send the report as is or gzip-compressed`,
+    );
+  }
+  const state = { bytes: 0 };
+  const source: Readable = encoding === 'gzip' ? req.pipe(createGunzip()) : req;
+  if (encoding === 'gzip') {
+    req.on('error', e => source.destroy(e));
+  }
+
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of source) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        state.bytes += buf.length;
+        if (state.bytes > limit) {
+          throw new PayloadTooLargeError(
+            `Report body exceeds the limit of ${describe(limit)} (devops.reports.maxBodySize)`,
+          );
+        }
+        yield buf;
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('Z_')) {
+        throw new InputError(`The gzip-compressed body is corrupt: ${(error as Error).message}`);
+      }
+      throw error;
+    } finally {
+      if (!req.complete) {
+        // Stop reading a body we gave up on; the response still goes out.
+        req.unpipe();
+        req.resume();
+      }
+    }
+  }
+
+  return { chunks: chunks(), state };
+}

@@ -61,7 +61,8 @@ export function requestBody(req: Request, limit: number) {
 
   async function* chunks(): AsyncGenerator<Buffer> {
     try {
-      for await (const chunk of source) {
+      // Leave the request open when the parser stops early: the error response still has to go out.
+      for await (const chunk of source.iterator({ destroyOnReturn: false })) {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
         state.bytes += buf.length;
         if (state.bytes > limit) {
@@ -78,7 +79,7 @@ export function requestBody(req: Request, limit: number) {
       throw error;
     } finally {
       if (!req.complete) {
-        // Stop reading a body we gave up on; the response still goes out.
+        // Discard the rest of a body we gave up on.
         req.unpipe();
         req.resume();
       }

@@ -1,0 +1,37 @@
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert');
+const { createServer } = require('../src/server');
+
+test.describe('HTTP API', () => {
+  let server;
+  let base;
+  test.before(async () => {
+    server = createServer();
+    await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  test.after(() => server.close());
+
+  test('health check', async () => {
+    const res = await fetch(`${base}/healthz`);
+    assert.strictEqual(res.status, 200);
+  });
+
+  test('quotes an order', async () => {
+    const res = await fetch(`${base}/quote`, {
+      method: 'POST',
+      body: JSON.stringify({ country: 'DE', items: [{ sku: 'a', unitPrice: 1000, quantity: 1 }] }),
+    });
+    assert.deepStrictEqual(await res.json(), { subtotal: 1000, discount: 0, tax: 190, total: 1190 });
+  });
+
+  test('answers 400 for an unknown country', async () => {
+    const res = await fetch(`${base}/quote`, {
+      method: 'POST',
+      body: JSON.stringify({ country: 'XX', items: [{ sku: 'a', unitPrice: 1, quantity: 1 }] }),
+    });
+    assert.strictEqual(res.status, 400);
+  });
+});

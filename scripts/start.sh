@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Starts the portal with its demo on embedded SQLite: installs Node 22, Yarn 4 and the
+# dependencies when missing, starts Backstage (frontend :3000, backend :7007), and once the
+# backend is up runs the demo service's own tests and uploads their LCOV and JUnit reports
+# through the public API, as a CI pipeline would.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+devops_install
+
+export DEVOPS_DEMO_DATA_DIR="$ROOT/.devops-data/sqlite"
+mkdir -p "$DEVOPS_DEMO_DATA_DIR"
+DEVOPS_DEMO_CI_TOKEN="$(node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))")"
+export DEVOPS_DEMO_CI_TOKEN
+
+node scripts/demo-ci.mjs &
+demo_ci=$!
+trap 'kill "$demo_ci" 2>/dev/null || true' EXIT
+
+yarn start --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" "$@"

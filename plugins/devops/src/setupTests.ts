@@ -1,1 +1,30 @@
 import '@testing-library/jest-dom';
+
+/*
+ * Recharts' ResponsiveContainer sizes charts with a ResizeObserver, which jsdom lacks, and jsdom
+ * lays nothing out (every element measures 0 x 0, so nothing would be drawn). This observer
+ * reports a fixed size as soon as an element is observed, so charts render in tests.
+ */
+class FixedSizeResizeObserver {
+  constructor(private readonly callback: ResizeObserverCallback) {}
+
+  observe(target: Element) {
+    const entry = {
+      target,
+      contentRect: { width: 800, height: 260 },
+    } as unknown as ResizeObserverEntry;
+    this.callback([entry], this as unknown as ResizeObserver);
+  }
+
+  unobserve() {}
+
+  disconnect() {}
+}
+
+if (!('ResizeObserver' in window)) {
+  Object.defineProperty(window, 'ResizeObserver', {
+    value: FixedSizeResizeObserver,
+    writable: true,
+    configurable: true,
+  });
+}

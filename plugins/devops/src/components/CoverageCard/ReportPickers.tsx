@@ -48,7 +48,7 @@ export function ReportPickers(props: {
           className={classes.picker}
           value={summary.reportName}
           SelectProps={{ native: true }}
-          inputProps={{ id: 'devops-report-picker' }}
+          id="devops-report-picker"
           onChange={(event: ChangeEvent<HTMLInputElement>) =>
             onChange({ report: event.target.value, branch })
           }
@@ -69,7 +69,7 @@ export function ReportPickers(props: {
           className={classes.picker}
           value={summary.branch ?? ALL_BRANCHES}
           SelectProps={{ native: true }}
-          inputProps={{ id: 'devops-branch-picker' }}
+          id="devops-branch-picker"
           onChange={(event: ChangeEvent<HTMLInputElement>) =>
             onChange({
               report: summary.reportName,

@@ -4,6 +4,7 @@ import {
   QualitySummary,
   ReportSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { DevopsApi } from '../api';
 
 /** Test data shared by the plugin's tests. */
 
@@ -177,7 +178,12 @@ export function makeEmptySummary(): QualitySummary {
     coverage: {
       ...summary.coverage,
       latest: null,
-      deltas: { lines: null, branches: null, functions: null, statements: null },
+      deltas: {
+        lines: null,
+        branches: null,
+        functions: null,
+        statements: null,
+      },
       previousReportId: null,
       trend: [],
       gate: { ...summary.coverage.gate, status: 'unknown', actual: null },
@@ -192,4 +198,11 @@ export function makeEmptySummary(): QualitySummary {
     },
     recommendations: [],
   };
+}
+
+/** A DevOps API whose summary comes from `impl` (by default the full summary above). */
+export function mockDevopsApi(
+  impl: DevopsApi['getQualitySummary'] = async () => makeSummary(),
+): jest.Mocked<DevopsApi> {
+  return { getQualitySummary: jest.fn(impl) };
 }

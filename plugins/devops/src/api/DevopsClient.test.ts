@@ -53,7 +53,10 @@ describe('DevopsClient', () => {
   it('leaves out empty options', async () => {
     const { client, fetch } = setup(json(makeSummary()));
 
-    await client.getQualitySummary(entityRef, { report: '', branch: undefined });
+    await client.getQualitySummary(entityRef, {
+      report: '',
+      branch: undefined,
+    });
 
     expect(String(fetch.mock.calls[0][0])).not.toContain('?');
   });
@@ -66,7 +69,10 @@ describe('DevopsClient', () => {
             name: 'NotFoundError',
             message: 'No entity component:default/payments',
           },
-          request: { method: 'GET', url: '/entities/component/default/payments/quality' },
+          request: {
+            method: 'GET',
+            url: '/entities/component/default/payments/quality',
+          },
           response: { statusCode: 404 },
         },
         404,

@@ -78,9 +78,7 @@ function Figure(props: { figure: CoverageFigure }) {
       <Typography variant="caption" color="textSecondary" component="div">
         {detail}
       </Typography>
-      {figure.state === 'not-in-report' ? null : (
-        <Delta delta={figure.delta} />
-      )}
+      {figure.state === 'not-in-report' ? null : <Delta delta={figure.delta} />}
     </Box>
   );
 }

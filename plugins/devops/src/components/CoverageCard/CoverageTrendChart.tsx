@@ -49,7 +49,10 @@ export function CoverageTrendChart(props: {
 }) {
   const { trend, threshold } = props;
   const theme = useTheme();
-  const { points, metrics } = useMemo(() => toCoverageChartData(trend), [trend]);
+  const { points, metrics } = useMemo(
+    () => toCoverageChartData(trend),
+    [trend],
+  );
 
   if (points.length === 0) {
     return (

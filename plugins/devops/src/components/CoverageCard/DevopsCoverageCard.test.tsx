@@ -15,14 +15,9 @@ import {
   makeEmptySummary,
   makeEntity,
   makeSummary,
+  mockDevopsApi,
 } from '../../__fixtures__/qualitySummary';
 import { DevopsCoverageCard } from './DevopsCoverageCard';
-
-function mockDevopsApi(
-  impl: DevopsApi['getQualitySummary'],
-): jest.Mocked<DevopsApi> {
-  return { getQualitySummary: jest.fn(impl) };
-}
 
 async function renderCard(entity: Entity, devopsApi: DevopsApi) {
   return renderInTestApp(
@@ -151,9 +146,7 @@ describe('DevopsCoverageCard', () => {
     await renderCard(makeEntity('coverage'), api);
 
     await screen.findByText('853 of 1000');
-    expect(
-      figure('Lines').getByText('no previous report'),
-    ).toBeInTheDocument();
+    expect(figure('Lines').getByText('no previous report')).toBeInTheDocument();
   });
 
   it('draws the coverage trend with the gate as a reference line', async () => {
@@ -184,7 +177,9 @@ describe('DevopsCoverageCard', () => {
     expect(flaky.getByText('flipping')).toBeInTheDocument();
     expect(flaky.getByText('2 failed / 3 passed, 3 flips')).toBeInTheDocument();
 
-    const slowest = within(screen.getByRole('table', { name: 'Slowest tests' }));
+    const slowest = within(
+      screen.getByRole('table', { name: 'Slowest tests' }),
+    );
     expect(slowest.getByText('end to end purchase')).toBeInTheDocument();
     expect(slowest.getByText('12.4 s')).toBeInTheDocument();
 

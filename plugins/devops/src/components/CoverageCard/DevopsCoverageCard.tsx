@@ -111,8 +111,10 @@ function QualityDetails(props: {
         {latestCoverage ? (
           <>
             <Typography variant="body2" color="textSecondary" gutterBottom>
-              Latest report: commit <code>{shortSha(latestCoverage.commitSha)}</code>{' '}
-              on {latestCoverage.branch}, {formatDateTime(latestCoverage.createdAt)}
+              Latest report: commit{' '}
+              <code>{shortSha(latestCoverage.commitSha)}</code> on{' '}
+              {latestCoverage.branch},{' '}
+              {formatDateTime(latestCoverage.createdAt)}
             </Typography>
             <CoverageFigures figures={figures} />
           </>

@@ -32,7 +32,9 @@ export function SlowestTests(props: { tests: SlowTest[] }) {
           <TableRow key={`${test.suite}\u0000${test.name}`}>
             <TableCell>{test.suite}</TableCell>
             <TableCell>{test.name}</TableCell>
-            <TableCell align="right">{formatDuration(test.durationMs)}</TableCell>
+            <TableCell align="right">
+              {formatDuration(test.durationMs)}
+            </TableCell>
             <TableCell>{test.outcome}</TableCell>
           </TableRow>
         ))}

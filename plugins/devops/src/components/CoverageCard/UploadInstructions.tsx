@@ -41,8 +41,8 @@ export function UploadInstructions(props: { entityRef: string }) {
       description={
         <>
           Upload reports from CI after the tests ran. Coverage formats:{' '}
-          {COVERAGE_FORMATS.join(', ')}; test formats: {TEST_FORMATS.join(', ')}.
-          Use the same report name (for example <code>unit</code> or{' '}
+          {COVERAGE_FORMATS.join(', ')}; test formats: {TEST_FORMATS.join(', ')}
+          . Use the same report name (for example <code>unit</code> or{' '}
           <code>e2e</code>) for the coverage and the test report of one suite.
           The token needs the <code>devops.report.create</code> permission.
         </>
@@ -50,10 +50,20 @@ export function UploadInstructions(props: { entityRef: string }) {
       action={
         <Box maxWidth="100%">
           <Typography variant="subtitle2">Coverage (LCOV)</Typography>
-          <CodeSnippet language="bash" text={coverageCommand} showCopyCodeButton />
+          <CodeSnippet
+            language="bash"
+            text={coverageCommand}
+            showCopyCodeButton
+          />
           <Box mt={2}>
-            <Typography variant="subtitle2">Test results (JUnit XML)</Typography>
-            <CodeSnippet language="bash" text={testsCommand} showCopyCodeButton />
+            <Typography variant="subtitle2">
+              Test results (JUnit XML)
+            </Typography>
+            <CodeSnippet
+              language="bash"
+              text={testsCommand}
+              showCopyCodeButton
+            />
           </Box>
         </Box>
       }

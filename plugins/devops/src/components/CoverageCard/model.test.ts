@@ -99,9 +99,9 @@ describe('toCoverageFigures', () => {
 
   it('is empty without a coverage report, and says when there is no previous report', () => {
     const summary = makeSummary();
-    expect(
-      toCoverageFigures({ ...summary.coverage, latest: null }),
-    ).toEqual([]);
+    expect(toCoverageFigures({ ...summary.coverage, latest: null })).toEqual(
+      [],
+    );
     const first = toCoverageFigures({
       ...summary.coverage,
       previousReportId: null,

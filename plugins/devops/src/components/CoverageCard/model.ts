@@ -226,14 +226,19 @@ export function describeGate(gate: CoverageGate): GateView {
     rule: `${gate.metric} ≥ ${formatPercent(gate.threshold)} (${
       GATE_SOURCE_LABELS[gate.source]
     })`,
-    actual: gate.actual === null ? null : `actual ${formatPercent(gate.actual)}`,
+    actual:
+      gate.actual === null ? null : `actual ${formatPercent(gate.actual)}`,
   };
 }
 
 /** The latest test run, ready to show. */
 export interface TestRunView {
   passRate: number | null;
-  counts: Array<{ outcome: TestOutcome | 'total'; label: string; count: number }>;
+  counts: Array<{
+    outcome: TestOutcome | 'total';
+    label: string;
+    count: number;
+  }>;
   commit: string;
   branch: string;
   createdAt: string;

@@ -13,7 +13,10 @@ export function useQualitySummary(
   const { report, branch } = selection;
   return useAsyncRetry(
     () =>
-      devopsApi.getQualitySummary({ kind, namespace, name }, { report, branch }),
+      devopsApi.getQualitySummary(
+        { kind, namespace, name },
+        { report, branch },
+      ),
     [devopsApi, kind, namespace, name, report, branch],
   );
 }

@@ -42,7 +42,7 @@ devops_install() {
   # Installs dependencies when node_modules is missing or older than yarn.lock / package.json files.
   local stamp="$ROOT/node_modules/.devops-install-stamp"
   local newest
-  newest=$(find "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT"/packages/*/package.json "$ROOT"/plugins/*/package.json "$ROOT"/examples/*/package.json -newer "$stamp" 2>/dev/null | head -1)
+  newest=$(find "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT"/packages/*/package.json "$ROOT"/plugins/*/package.json "$ROOT"/examples/*/package.json -newer "$stamp" 2>/dev/null | head -1 || true)
   if [ ! -f "$stamp" ] || [ -n "$newest" ]; then
     echo "[devops] yarn install" >&2
     (cd "$ROOT" && yarn install) || return 1

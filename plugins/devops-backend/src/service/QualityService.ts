@@ -71,8 +71,9 @@ export class QualityService {
     options: { report?: string; branch?: string },
   ): Promise<QualitySummary> {
     const entityRef = stringifyEntityRef(entity);
-    const reportName = options.report ?? DEFAULT_REPORT_NAME;
     const series = await this.store.listSeries(entityRef);
+    // Without an explicit report name: the name of the entity's newest report.
+    const reportName = options.report ?? series[0]?.name ?? DEFAULT_REPORT_NAME;
     const named = series.filter(s => s.name === reportName);
     // Without an explicit branch: the branch of the newest report of that name.
     const branch = options.branch ?? named[0]?.branch ?? null;

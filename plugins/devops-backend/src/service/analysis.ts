@@ -45,13 +45,11 @@ export function evaluateGate(
   gate: { threshold: number; source: GateSource },
 ): CoverageGate {
   const actual = coveragePct(latest?.coverage?.lines);
-  return {
-    metric: 'lines',
-    threshold: gate.threshold,
-    source: gate.source,
-    actual,
-    status: actual === null ? 'unknown' : actual >= gate.threshold ? 'passed' : 'failed',
-  };
+  let status: CoverageGate['status'] = 'unknown';
+  if (actual !== null) {
+    status = actual >= gate.threshold ? 'passed' : 'failed';
+  }
+  return { metric: 'lines', threshold: gate.threshold, source: gate.source, actual, status };
 }
 
 /** Percentage-point change of each metric; null when either side lacks the metric. */

@@ -11,6 +11,7 @@ const useStyles = makeStyles(theme => ({
     padding: theme.spacing(1.5),
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
+    boxSizing: 'border-box',
     height: '100%',
   },
   up: { color: theme.palette.status.ok },
@@ -85,13 +86,16 @@ function Figure(props: { figure: CoverageFigure }) {
 
 /** The four coverage figures of the latest report with their change against the previous one. */
 export function CoverageFigures(props: { figures: CoverageFigure[] }) {
+  // the padding makes up for the negative margins of the spaced grid container
   return (
-    <Grid container spacing={2}>
-      {props.figures.map(figure => (
-        <Grid item xs={6} md={3} key={figure.metric}>
-          <Figure figure={figure} />
-        </Grid>
-      ))}
-    </Grid>
+    <Box py={1}>
+      <Grid container spacing={2}>
+        {props.figures.map(figure => (
+          <Grid item xs={6} md={3} key={figure.metric}>
+            <Figure figure={figure} />
+          </Grid>
+        ))}
+      </Grid>
+    </Box>
   );
 }

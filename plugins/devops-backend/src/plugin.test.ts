@@ -76,7 +76,12 @@ describe('devops backend plugin', () => {
     });
     expect(lcov.body.report.coverage.lines.total).toBeGreaterThan(0);
 
-    const junit = await upload(server, { format: 'junit', name: 'unit' }, fixture('real/jest-junit.xml'));
+    // The catalog's spelling of the ref is stored, whatever case CI used.
+    const junit = await upload(
+      server,
+      { format: 'junit', name: 'unit', entity: 'Component:default/Payments' },
+      fixture('real/jest-junit.xml'),
+    );
     expect(junit.status).toBe(201);
     expect(junit.body.report.tests.total).toBe(13);
 

@@ -3,6 +3,7 @@ import {
   CoverageTotals,
   ReportFormat,
   ReportKind,
+  TestOutcome,
   TestTotals,
 } from './coverage';
 
@@ -92,7 +93,7 @@ export interface SlowTest {
   suite: string;
   name: string;
   durationMs: number;
-  outcome: string;
+  outcome: TestOutcome;
 }
 
 /** One point of the pass-rate trend. @public */

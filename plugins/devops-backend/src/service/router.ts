@@ -168,7 +168,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         throw new InputError('The report body is empty');
       }
       const meta = {
-        entityRef: query.entity,
+        // The catalog's spelling of the ref, whatever case the caller used.
+        entityRef: stringifyEntityRef(entity),
         format: parser.format,
         name: query.name ?? DEFAULT_REPORT_NAME,
         commitSha: query.commit,
@@ -195,8 +196,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await httpAuth.credentials(req);
     const query = parse(listQuerySchema, req.query, 'report list query');
     await authorize(credentials, devopsReadPermission);
-    await loadEntity(query.entity, credentials);
-    const items = await store.listReports({ ...query, entityRef: query.entity });
+    const entity = await loadEntity(query.entity, credentials);
+    const items = await store.listReports({ ...query, entityRef: stringifyEntityRef(entity) });
     res.json({ items });
   });
 

@@ -58,6 +58,13 @@ function isNameChar(c: number): boolean {
   );
 }
 
+/** Up to 30 characters of `buf` from `start`, stopping at a line break. */
+function firstLine(buf: string, start: number, end: number): string {
+  const s = buf.slice(start, Math.min(end, start + 30));
+  const nl = s.search(/[\r\n]/);
+  return nl === -1 ? s : s.slice(0, nl);
+}
+
 function isXmlChar(cp: number): boolean {
   return (
     cp === 0x9 ||
@@ -291,8 +298,8 @@ export class XmlScanner {
           throw this.errorAt(
             i,
             this.sawAnything
-              ? `text before the root element: "${excerpt(buf.slice(i, Math.min(end, i + 20)))}"`
-              : `not an XML document (it starts with "${excerpt(buf.slice(i, Math.min(end, i + 20)))}")`,
+              ? `text before the root element: "${excerpt(firstLine(buf, i, end))}"`
+              : `not an XML document (it starts with "${excerpt(firstLine(buf, i, end))}")`,
           );
         }
       }

@@ -211,12 +211,13 @@ describe('DevopsCoverageCard', () => {
     const branchPicker = screen.getByLabelText('Branch');
     expect(reportPicker).toHaveValue('unit');
     expect(branchPicker).toHaveValue('main');
+    expect(screen.queryByRole('option', { name: /all branches/i })).toBeNull();
 
     await userEvent.selectOptions(reportPicker, 'e2e');
     await waitFor(() =>
       expect(api.getQualitySummary).toHaveBeenLastCalledWith(
         expect.anything(),
-        { report: 'e2e', branch: 'main' },
+        { report: 'e2e' },
       ),
     );
     expect(await screen.findByText('Report "e2e" on main')).toBeInTheDocument();

@@ -175,9 +175,7 @@ function QualityCard(props: { entity: Entity }) {
   } else if (!hasAnyReport(value)) {
     content = <UploadInstructions entityRef={stringifyEntityRef(entityRef)} />;
   } else {
-    subheader = value.branch
-      ? `Report "${value.reportName}" on ${value.branch}`
-      : `Report "${value.reportName}", all branches`;
+    subheader = `Report "${value.reportName}" on ${value.branch}`;
     content = (
       <>
         {loading && <LinearProgress aria-label="Refreshing" />}

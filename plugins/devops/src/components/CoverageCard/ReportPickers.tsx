@@ -6,8 +6,6 @@ import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
 import { QualitySummaryOptions } from '../../api';
 import { toPickerOptions } from './model';
 
-const ALL_BRANCHES = '';
-
 const useStyles = makeStyles(theme => ({
   root: {
     display: 'flex',
@@ -19,7 +17,8 @@ const useStyles = makeStyles(theme => ({
 
 /**
  * Pickers for the report name and the branch; each is only shown when there is more than one
- * value to choose from.
+ * value to choose from. The backend always answers for one branch: without one, the newest
+ * branch of the report name.
  */
 export function ReportPickers(props: {
   summary: QualitySummary;
@@ -32,7 +31,6 @@ export function ReportPickers(props: {
     summary.reportName,
   );
   const branches = toPickerOptions(summary.available.branches, summary.branch);
-  const branch = summary.branch ?? undefined;
 
   if (reportNames.length <= 1 && branches.length <= 1) {
     return null;
@@ -50,7 +48,8 @@ export function ReportPickers(props: {
           SelectProps={{ native: true }}
           id="devops-report-picker"
           onChange={(event: ChangeEvent<HTMLInputElement>) =>
-            onChange({ report: event.target.value, branch })
+            // Another report name has its own branches: show its newest one.
+            onChange({ report: event.target.value })
           }
         >
           {reportNames.map(name => (
@@ -67,17 +66,16 @@ export function ReportPickers(props: {
           variant="outlined"
           label="Branch"
           className={classes.picker}
-          value={summary.branch ?? ALL_BRANCHES}
+          value={summary.branch ?? ''}
           SelectProps={{ native: true }}
           id="devops-branch-picker"
           onChange={(event: ChangeEvent<HTMLInputElement>) =>
             onChange({
               report: summary.reportName,
-              branch: event.target.value || undefined,
+              branch: event.target.value,
             })
           }
         >
-          <option value={ALL_BRANCHES}>All branches</option>
           {branches.map(name => (
             <option key={name} value={name}>
               {name}

@@ -34,60 +34,104 @@ async function waitFor(what, probe, timeoutMs = 15 * 60_000) {
     } catch {
       // not up yet
     }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out waiting for ${what}`);
     await sleep(2000);
   }
 }
 
 async function upload(format, file, commit, branch) {
   const url = new URL(`${backend}/api/devops/reports`);
-  for (const [k, v] of Object.entries({ entity, format, commit, branch, name: 'unit' })) {
+  for (const [k, v] of Object.entries({
+    entity,
+    format,
+    commit,
+    branch,
+    name: 'unit',
+  })) {
     url.searchParams.set(k, v);
   }
-  const res = await fetch(url, { method: 'POST', headers: auth, body: readFileSync(file) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: auth,
+    body: readFileSync(file),
+  });
   const body = await res.json();
   if (res.status !== 201) {
-    throw new Error(`upload of ${format} failed with ${res.status}: ${body.error?.message}`);
+    throw new Error(
+      `upload of ${format} failed with ${res.status}: ${body.error?.message}`,
+    );
   }
   return body.report;
 }
 
 async function main() {
   if (!token) throw new Error('DEVOPS_DEMO_CI_TOKEN is not set');
-  await waitFor('the devops backend', async () => (await fetch(`${backend}/api/devops/health`)).ok);
+  await waitFor(
+    'the devops backend',
+    async () => (await fetch(`${backend}/api/devops/health`)).ok,
+  );
   log('backend is up; waiting for the catalog to hold the demo entity');
   await waitFor(
     'the demo-service entity',
     async () =>
-      (await fetch(`${backend}/api/catalog/entities/by-name/component/default/demo-service`, { headers: auth })).ok,
+      (
+        await fetch(
+          `${backend}/api/catalog/entities/by-name/component/default/demo-service`,
+          { headers: auth },
+        )
+      ).ok,
   );
   // The demo's commit is this repository's HEAD; without git, a commit-like hash of the sources.
   const commit =
     git('rev-parse', 'HEAD') ??
-    execFileSync('sh', ['-c', 'cat src/*.js test/*.js | sha1sum | cut -c1-40'], {
-      cwd: serviceDir,
-      encoding: 'utf8',
-    }).trim();
+    execFileSync(
+      'sh',
+      ['-c', 'cat src/*.js test/*.js | sha1sum | cut -c1-40'],
+      {
+        cwd: serviceDir,
+        encoding: 'utf8',
+      },
+    ).trim();
   const branch = git('rev-parse', '--abbrev-ref', 'HEAD') ?? 'main';
   mkdirSync(join(serviceDir, 'reports'), { recursive: true });
   for (let i = 1; i <= runs; i++) {
-    const result = spawnSync(process.execPath, [
-      '--test',
-      '--experimental-test-coverage',
-      '--test-reporter=lcov',
-      '--test-reporter-destination=reports/lcov.info',
-      '--test-reporter=junit',
-      '--test-reporter-destination=reports/junit.xml',
-    ], { cwd: serviceDir, encoding: 'utf8' });
-    const coverage = await upload('lcov', join(serviceDir, 'reports/lcov.info'), commit, branch);
-    const tests = await upload('junit', join(serviceDir, 'reports/junit.xml'), commit, branch);
-    const pct = c => (c && c.total ? ((100 * c.covered) / c.total).toFixed(1) : 'n/a');
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--test',
+        '--experimental-test-coverage',
+        '--test-reporter=lcov',
+        '--test-reporter-destination=reports/lcov.info',
+        '--test-reporter=junit',
+        '--test-reporter-destination=reports/junit.xml',
+      ],
+      { cwd: serviceDir, encoding: 'utf8' },
+    );
+    const coverage = await upload(
+      'lcov',
+      join(serviceDir, 'reports/lcov.info'),
+      commit,
+      branch,
+    );
+    const tests = await upload(
+      'junit',
+      join(serviceDir, 'reports/junit.xml'),
+      commit,
+      branch,
+    );
+    const pct = c =>
+      c && c.total ? ((100 * c.covered) / c.total).toFixed(1) : 'n/a';
     log(
-      `run ${i}/${runs} (exit ${result.status}): lines ${pct(coverage.coverage.lines)}%, ` +
+      `run ${i}/${runs} (exit ${result.status}): lines ${pct(
+        coverage.coverage.lines,
+      )}%, ` +
         `${tests.tests.passed}/${tests.tests.total} tests passed -> uploaded ${coverage.id}, ${tests.id}`,
     );
   }
-  log('done: open http://localhost:3000/catalog/default/component/demo-service/devops');
+  log(
+    'done: open http://localhost:3000/catalog/default/component/demo-service/devops',
+  );
 }
 
 main().catch(error => {

@@ -13,7 +13,10 @@ import { builtInReportParsers } from './parsers';
 import { parseByteSize } from './service/body';
 import { QualityService, readQualitySettings } from './service/QualityService';
 import { ReportParserRegistry } from './service/ReportParserRegistry';
-import { readRetentionSettings, RetentionPruner } from './service/RetentionPruner';
+import {
+  readRetentionSettings,
+  RetentionPruner,
+} from './service/RetentionPruner';
 import { createRouter } from './service/router';
 
 /**
@@ -51,12 +54,17 @@ export const devopsPlugin = createBackendPlugin({
         parsers.add(...builtInReportParsers(), ...moduleParsers);
 
         const maxBodySize = parseByteSize(
-          config.getOptional<number | string>('devops.reports.maxBodySize') ?? '64mb',
+          config.getOptional<number | string>('devops.reports.maxBodySize') ??
+            '64mb',
           'devops.reports.maxBodySize',
         );
         const store = await DatabaseDevopsStore.create({ database });
         const quality = new QualityService(store, readQualitySettings(config));
-        const pruner = new RetentionPruner(store, readRetentionSettings(config), logger);
+        const pruner = new RetentionPruner(
+          store,
+          readRetentionSettings(config),
+          logger,
+        );
         await pruner.schedule(scheduler);
 
         deps.permissionsRegistry.addPermissions(devopsPermissions);

@@ -42,7 +42,11 @@ export function getEnabledDevopsAreas(entity: Entity): DevopsArea[] {
     .split(',')
     .map(w => w.trim().toLowerCase())
     .filter(Boolean);
-  if (words.includes('enabled') || words.includes('true') || words.includes('all')) {
+  if (
+    words.includes('enabled') ||
+    words.includes('true') ||
+    words.includes('all')
+  ) {
     return [...DEVOPS_AREAS];
   }
   return DEVOPS_AREAS.filter(area => words.includes(area));

@@ -124,7 +124,11 @@ export interface QualitySummary {
     trend: CoverageTrendPoint[];
     gate: CoverageGate;
     /** The least covered files of the latest report (by line coverage). */
-    leastCoveredFiles: Array<{ path: string; lines: number | null; linesTotal: number }>;
+    leastCoveredFiles: Array<{
+      path: string;
+      lines: number | null;
+      linesTotal: number;
+    }>;
   };
   tests: {
     latest: ReportSummary | null;

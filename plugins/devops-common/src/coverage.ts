@@ -1,5 +1,10 @@
 /** The report formats accepted by `POST /api/devops/reports`. @public */
-export const COVERAGE_FORMATS = ['lcov', 'cobertura', 'jacoco', 'istanbul-summary'] as const;
+export const COVERAGE_FORMATS = [
+  'lcov',
+  'cobertura',
+  'jacoco',
+  'istanbul-summary',
+] as const;
 /** @public */
 export const TEST_FORMATS = ['junit'] as const;
 /** @public */
@@ -13,11 +18,18 @@ export type ReportKind = 'coverage' | 'tests';
 
 /** The report kind a format belongs to. @public */
 export function reportKindOf(format: ReportFormat): ReportKind {
-  return (TEST_FORMATS as readonly string[]).includes(format) ? 'tests' : 'coverage';
+  return (TEST_FORMATS as readonly string[]).includes(format)
+    ? 'tests'
+    : 'coverage';
 }
 
 /** The four coverage figures. @public */
-export const COVERAGE_METRICS = ['lines', 'branches', 'functions', 'statements'] as const;
+export const COVERAGE_METRICS = [
+  'lines',
+  'branches',
+  'functions',
+  'statements',
+] as const;
 /** @public */
 export type CoverageMetric = (typeof COVERAGE_METRICS)[number];
 
@@ -36,7 +48,9 @@ export interface CoverageCounter {
 export type CoverageTotals = Record<CoverageMetric, CoverageCounter | null>;
 
 /** Percentage of a counter, `null` when nothing is counted. @public */
-export function coveragePct(counter: CoverageCounter | null | undefined): number | null {
+export function coveragePct(
+  counter: CoverageCounter | null | undefined,
+): number | null {
   if (!counter || counter.total <= 0) {
     return null;
   }

@@ -19,4 +19,7 @@ export const devopsReadPermission = createPermission({
 });
 
 /** Every permission the DevOps plugins declare. @public */
-export const devopsPermissions = [devopsReportCreatePermission, devopsReadPermission];
+export const devopsPermissions = [
+  devopsReportCreatePermission,
+  devopsReadPermission,
+];

@@ -82,7 +82,12 @@ function readCounter(
 ): CoverageCounter | null {
   const covered = row[`${metric}_covered`];
   const total = row[`${metric}_total`];
-  if (covered === null || covered === undefined || total === null || total === undefined) {
+  if (
+    covered === null ||
+    covered === undefined ||
+    total === null ||
+    total === undefined
+  ) {
     return null;
   }
   return { covered: Number(covered), total: Number(total) };
@@ -172,7 +177,10 @@ export class DatabaseDevopsStore implements DevopsStore {
           report.files.slice(i, i + INSERT_CHUNK).map((f: FileCoverage) => ({
             report_id: id,
             path: f.path,
-            ...Object.assign({}, ...COVERAGE_METRICS.map(m => counterColumns(m, f[m]))),
+            ...Object.assign(
+              {},
+              ...COVERAGE_METRICS.map(m => counterColumns(m, f[m])),
+            ),
           })),
         );
       }
@@ -204,7 +212,8 @@ export class DatabaseDevopsStore implements DevopsStore {
             suite: c.suite,
             name: c.name,
             outcome: c.outcome,
-            duration_ms: c.durationMs === null ? null : Math.round(c.durationMs),
+            duration_ms:
+              c.durationMs === null ? null : Math.round(c.durationMs),
             message: c.message ? c.message.slice(0, MAX_MESSAGE_LENGTH) : null,
           })),
         );
@@ -214,7 +223,9 @@ export class DatabaseDevopsStore implements DevopsStore {
   }
 
   async getReport(id: string): Promise<ReportSummary | undefined> {
-    const row = await this.db<ReportRow>('devops_reports').where({ id }).first();
+    const row = await this.db<ReportRow>('devops_reports')
+      .where({ id })
+      .first();
     return row ? rowToSummary(row) : undefined;
   }
 
@@ -230,7 +241,8 @@ export class DatabaseDevopsStore implements DevopsStore {
     });
     if (options.kind) query.andWhere({ kind: options.kind });
     if (options.name !== undefined) query.andWhere({ name: options.name });
-    if (options.branch !== undefined) query.andWhere({ branch: options.branch });
+    if (options.branch !== undefined)
+      query.andWhere({ branch: options.branch });
     const rows = await query
       .orderBy([
         { column: 'created_at', order: 'desc' },

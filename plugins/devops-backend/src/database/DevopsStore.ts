@@ -66,7 +66,9 @@ export interface DevopsStore {
   }): Promise<ReportSummary[]>;
 
   /** The series of an entity with their latest report time, newest first. */
-  listSeries(entityRef: string): Promise<Array<ReportSeriesKey & { latestAt: string }>>;
+  listSeries(
+    entityRef: string,
+  ): Promise<Array<ReportSeriesKey & { latestAt: string }>>;
 
   /** Per-file summaries of a coverage report, least covered lines first. */
   listCoverageFiles(
@@ -84,7 +86,9 @@ export interface DevopsStore {
    * Every occurrence, in the given runs, of the tests that failed or errored at least once in
    * those runs (tests that always passed are not returned).
    */
-  listOccurrencesOfFailingTests(reportIds: string[]): Promise<TestCaseOccurrence[]>;
+  listOccurrencesOfFailingTests(
+    reportIds: string[],
+  ): Promise<TestCaseOccurrence[]>;
 
   /**
    * Deletes reports older than `olderThan` and reports beyond the newest `keepPerSeries` of each

@@ -20,7 +20,11 @@ import {
 /** Name used for reports uploaded without one. */
 export const DEFAULT_REPORT_NAME = 'default';
 
-function readOptionalDuration(config: Config, key: string, fallback: HumanDuration) {
+function readOptionalDuration(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+) {
   return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
 }
 
@@ -38,7 +42,9 @@ export function readQualitySettings(config: Config): QualitySettings {
     const value = config.getOptionalNumber(key);
     if (value === undefined) return fallback;
     if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`Invalid config at ${key}: expected a whole number of at least 1, got ${value}`);
+      throw new Error(
+        `Invalid config at ${key}: expected a whole number of at least 1, got ${value}`,
+      );
     }
     return value;
   };
@@ -54,7 +60,9 @@ export function readQualitySettings(config: Config): QualitySettings {
     flakyWindow: positive('devops.tests.flakyWindow', 10),
     slowestCount: positive('devops.tests.slowestCount', 5),
     slowTestThresholdMs: durationToMilliseconds(
-      readOptionalDuration(config, 'devops.tests.slowTestThreshold', { seconds: 10 }),
+      readOptionalDuration(config, 'devops.tests.slowTestThreshold', {
+        seconds: 10,
+      }),
     ),
   };
 }
@@ -95,7 +103,10 @@ export class QualityService {
               kind: 'tests',
               name: reportName,
               branch,
-              limit: Math.max(this.settings.trendLength, this.settings.flakyWindow),
+              limit: Math.max(
+                this.settings.trendLength,
+                this.settings.flakyWindow,
+              ),
             }),
           ]);
 
@@ -109,7 +120,10 @@ export class QualityService {
         ? this.store.listCoverageFiles(latestCoverage.id, { limit: 10 })
         : Promise.resolve([]),
       latestTests
-        ? this.store.listSlowestTests(latestTests.id, this.settings.slowestCount)
+        ? this.store.listSlowestTests(
+            latestTests.id,
+            this.settings.slowestCount,
+          )
         : Promise.resolve([]),
       this.store.listOccurrencesOfFailingTests(flakyRuns.map(r => r.id)),
     ]);
@@ -160,7 +174,9 @@ export class QualityService {
         runsExamined: flakyRuns.length,
         slowest,
         slowTestThresholdMs: this.settings.slowTestThresholdMs,
-        uncoveredFiles: leastCoveredFiles.filter(f => f.lines === 0 && f.linesTotal > 0),
+        uncoveredFiles: leastCoveredFiles.filter(
+          f => f.lines === 0 && f.linesTotal > 0,
+        ),
       }),
     };
   }

@@ -12,7 +12,9 @@ export class ReportParserRegistry {
         );
       }
       if (this.parsers.has(parser.format)) {
-        throw new Error(`A parser for report format '${parser.format}' is already registered`);
+        throw new Error(
+          `A parser for report format '${parser.format}' is already registered`,
+        );
       }
       this.parsers.set(parser.format, parser);
     }

@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -57,7 +54,9 @@ export class RetentionPruner {
   }
 
   async prune(now: Date = new Date()): Promise<number> {
-    const olderThan = new Date(now.getTime() - durationToMilliseconds(this.settings.maxAge));
+    const olderThan = new Date(
+      now.getTime() - durationToMilliseconds(this.settings.maxAge),
+    );
     let deleted = 0;
     for (;;) {
       const n = await this.store.pruneReports({

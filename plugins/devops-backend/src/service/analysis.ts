@@ -30,7 +30,12 @@ export function resolveGateThreshold(
   const raw = entity.metadata.annotations?.[DEVOPS_COVERAGE_GATE_ANNOTATION];
   if (raw !== undefined) {
     const value = Number(raw.trim().replace(/%$/, ''));
-    if (raw.trim() !== '' && Number.isFinite(value) && value >= 0 && value <= 100) {
+    if (
+      raw.trim() !== '' &&
+      Number.isFinite(value) &&
+      value >= 0 &&
+      value <= 100
+    ) {
       return { threshold: value, source: 'annotation' };
     }
   }
@@ -49,7 +54,13 @@ export function evaluateGate(
   if (actual !== null) {
     status = actual >= gate.threshold ? 'passed' : 'failed';
   }
-  return { metric: 'lines', threshold: gate.threshold, source: gate.source, actual, status };
+  return {
+    metric: 'lines',
+    threshold: gate.threshold,
+    source: gate.source,
+    actual,
+    status,
+  };
 }
 
 /** Percentage-point change of each metric; null when either side lacks the metric. */
@@ -62,13 +73,17 @@ export function coverageDeltas(
     const now = coveragePct(latest?.coverage?.[metric]);
     const before = coveragePct(previous?.coverage?.[metric]);
     deltas[metric] =
-      now === null || before === null ? null : Math.round((now - before) * 100) / 100;
+      now === null || before === null
+        ? null
+        : Math.round((now - before) * 100) / 100;
   }
   return deltas;
 }
 
 /** Oldest first, as charts want it. */
-export function coverageTrend(reportsNewestFirst: ReportSummary[]): CoverageTrendPoint[] {
+export function coverageTrend(
+  reportsNewestFirst: ReportSummary[],
+): CoverageTrendPoint[] {
   return [...reportsNewestFirst].reverse().map(r => ({
     reportId: r.id,
     createdAt: r.createdAt,
@@ -92,7 +107,9 @@ export function detectFlakyTests(
   runsNewestFirst: Array<{ id: string; commitSha: string }>,
   occurrences: TestCaseOccurrence[],
 ): FlakyTest[] {
-  const order = new Map(runsNewestFirst.map((r, i) => [r.id, runsNewestFirst.length - i]));
+  const order = new Map(
+    runsNewestFirst.map((r, i) => [r.id, runsNewestFirst.length - i]),
+  );
   const byTest = new Map<string, TestCaseOccurrence[]>();
   for (const o of occurrences) {
     if (o.outcome === 'skipped' || !order.has(o.reportId)) continue;
@@ -109,7 +126,8 @@ export function detectFlakyTests(
     if (failedRuns === 0 || passedRuns === 0) continue;
     let flips = 0;
     for (let i = 1; i < list.length; i++) {
-      if ((list[i].outcome === 'passed') !== (list[i - 1].outcome === 'passed')) flips++;
+      if ((list[i].outcome === 'passed') !== (list[i - 1].outcome === 'passed'))
+        flips++;
     }
     const outcomesByCommit = new Map<string, Set<boolean>>();
     for (const o of list) {
@@ -130,7 +148,10 @@ export function detectFlakyTests(
     }
   }
   return flaky.sort(
-    (a, b) => b.flips - a.flips || b.failedRuns - a.failedRuns || a.name.localeCompare(b.name),
+    (a, b) =>
+      b.flips - a.flips ||
+      b.failedRuns - a.failedRuns ||
+      a.name.localeCompare(b.name),
   );
 }
 
@@ -161,7 +182,9 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       area: 'coverage',
       priority: 'high',
       title: 'Line coverage is below the quality gate',
-      description: `Line coverage is ${pct(gate.actual)}, under the gate of ${gate.threshold}%. Add tests for the least covered files first.`,
+      description: `Line coverage is ${pct(gate.actual)}, under the gate of ${
+        gate.threshold
+      }%. Add tests for the least covered files first.`,
       evidence: [
         { label: 'Line coverage', value: pct(gate.actual) },
         { label: 'Gate', value: `${gate.threshold}% (${gate.source})` },
@@ -184,7 +207,9 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       area: 'coverage',
       priority: gate.status === 'failed' ? 'high' : 'medium',
       title: 'Line coverage fell three reports in a row',
-      description: `Line coverage went from ${pct(lines[3].v)} to ${pct(lines[0].v)} over the last three reports. New code is landing with fewer tests than the code it joins.`,
+      description: `Line coverage went from ${pct(lines[3].v)} to ${pct(
+        lines[0].v,
+      )} over the last three reports. New code is landing with fewer tests than the code it joins.`,
       evidence: [...lines].reverse().map(l => ({
         label: `${l.r.commitSha.slice(0, 8)} (${l.r.createdAt.slice(0, 10)})`,
         value: pct(l.v),
@@ -199,7 +224,9 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       area: 'tests',
       priority: 'high',
       title: 'The latest test run has failures',
-      description: `${tests.failed} failed and ${tests.errored} errored of ${tests.total} tests on commit ${input.latestTests!.commitSha.slice(0, 8)}.`,
+      description: `${tests.failed} failed and ${tests.errored} errored of ${
+        tests.total
+      } tests on commit ${input.latestTests!.commitSha.slice(0, 8)}.`,
       evidence: [
         { label: 'Pass rate', value: pct(passRateOf(tests)) },
         { label: 'Failed', value: String(tests.failed) },
@@ -213,7 +240,9 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       id: 'tests.flaky',
       area: 'tests',
       priority: input.flaky.length >= 3 ? 'high' : 'medium',
-      title: `${input.flaky.length} flaky test${input.flaky.length === 1 ? '' : 's'}`,
+      title: `${input.flaky.length} flaky test${
+        input.flaky.length === 1 ? '' : 's'
+      }`,
       description: `These tests both passed and failed within the last ${input.runsExamined} runs. Fix or quarantine them: flaky tests hide real failures and slow every pipeline with retries.`,
       evidence: input.flaky.slice(0, 5).map(f => ({
         label: `${f.suite} › ${f.name}`,
@@ -225,14 +254,20 @@ export function recommend(input: RecommendationInput): Recommendation[] {
     });
   }
 
-  const slow = input.slowest.filter(t => t.durationMs >= input.slowTestThresholdMs);
+  const slow = input.slowest.filter(
+    t => t.durationMs >= input.slowTestThresholdMs,
+  );
   if (slow.length > 0) {
     out.push({
       id: 'tests.slow',
       area: 'tests',
       priority: 'low',
       title: 'Slow tests',
-      description: `${slow.length} test${slow.length === 1 ? ' takes' : 's take'} longer than ${input.slowTestThresholdMs / 1000} s. Speeding them up shortens every pipeline run.`,
+      description: `${slow.length} test${
+        slow.length === 1 ? ' takes' : 's take'
+      } longer than ${
+        input.slowTestThresholdMs / 1000
+      } s. Speeding them up shortens every pipeline run.`,
       evidence: slow.map(t => ({
         label: `${t.suite} › ${t.name}`,
         value: `${(t.durationMs / 1000).toFixed(2)} s`,
@@ -247,9 +282,13 @@ export function recommend(input: RecommendationInput): Recommendation[] {
       priority: 'low',
       title: 'Files without any covered line',
       description: 'No test executes any line of these files.',
-      evidence: input.uncoveredFiles.slice(0, 5).map(f => ({ label: f.path, value: '0%' })),
+      evidence: input.uncoveredFiles
+        .slice(0, 5)
+        .map(f => ({ label: f.path, value: '0%' })),
     });
   }
 
-  return out.sort((a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority]);
+  return out.sort(
+    (a, b) => PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority],
+  );
 }

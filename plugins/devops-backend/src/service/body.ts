@@ -44,10 +44,14 @@ export function requestBody(req: Request, limit: number) {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     throw new PayloadTooLargeError(
-      `Report body of ${describe(declared)} exceeds the limit of ${describe(limit)} (devops.reports.maxBodySize)`,
+      `Report body of ${describe(declared)} exceeds the limit of ${describe(
+        limit,
+      )} (devops.reports.maxBodySize)`,
     );
   }
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  const encoding = (
+    req.headers['content-encoding'] ?? 'identity'
+  ).toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     throw new InputError(
       `Unsupported Content-Encoding '${encoding}': send the report as is or gzip-compressed`,
@@ -67,14 +71,18 @@ export function requestBody(req: Request, limit: number) {
         state.bytes += buf.length;
         if (state.bytes > limit) {
           throw new PayloadTooLargeError(
-            `Report body exceeds the limit of ${describe(limit)} (devops.reports.maxBodySize)`,
+            `Report body exceeds the limit of ${describe(
+              limit,
+            )} (devops.reports.maxBodySize)`,
           );
         }
         yield buf;
       }
     } catch (error) {
       if ((error as { code?: string }).code?.startsWith('Z_')) {
-        throw new InputError(`The gzip-compressed body is corrupt: ${(error as Error).message}`);
+        throw new InputError(
+          `The gzip-compressed body is corrupt: ${(error as Error).message}`,
+        );
       }
       throw error;
     } finally {

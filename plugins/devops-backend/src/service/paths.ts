@@ -18,13 +18,18 @@ export function normalizeCoveragePaths(files: FileCoverage[]): FileCoverage[] {
     }
     if (raw.length > MAX_PATH_LENGTH) {
       throw new InputError(
-        `Report contains a file path longer than ${MAX_PATH_LENGTH} characters: '${raw.slice(0, 80)}…'`,
+        `Report contains a file path longer than ${MAX_PATH_LENGTH} characters: '${raw.slice(
+          0,
+          80,
+        )}…'`,
       );
     }
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(raw)) {
       throw new InputError(
-        `Report contains a file path with control characters: ${JSON.stringify(raw.slice(0, 120))}`,
+        `Report contains a file path with control characters: ${JSON.stringify(
+          raw.slice(0, 120),
+        )}`,
       );
     }
     let p = raw.replace(/\\/g, '/');

@@ -4,10 +4,17 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult, BasicPermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  BasicPermission,
+} from '@backstage/plugin-permission-common';
 import {
   devopsReadPermission,
   devopsReportCreatePermission,
@@ -38,13 +45,24 @@ export interface RouterOptions {
 const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
 
 const entityRefSchema = z
-  .string({ error: 'entity is required (an entity ref such as component:default/my-service)' })
-  .min(1, 'entity is required (an entity ref such as component:default/my-service)')
+  .string({
+    error:
+      'entity is required (an entity ref such as component:default/my-service)',
+  })
+  .min(
+    1,
+    'entity is required (an entity ref such as component:default/my-service)',
+  )
   .transform((value, ctx) => {
     try {
-      return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'component' }));
+      return stringifyEntityRef(
+        parseEntityRef(value, { defaultKind: 'component' }),
+      );
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `entity '${value}' is not a valid entity ref` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `entity '${value}' is not a valid entity ref`,
+      });
       return z.NEVER;
     }
   });
@@ -66,8 +84,13 @@ const uploadQuerySchema = z.object({
   entity: entityRefSchema,
   format: z.string({ error: 'format is required' }),
   commit: z
-    .string({ error: 'commit is required (the commit sha the report was produced from)' })
-    .regex(/^[0-9a-fA-F]{7,64}$/, 'commit must be a hexadecimal commit sha of 7 to 64 characters')
+    .string({
+      error: 'commit is required (the commit sha the report was produced from)',
+    })
+    .regex(
+      /^[0-9a-fA-F]{7,64}$/,
+      'commit must be a hexadecimal commit sha of 7 to 64 characters',
+    )
     .transform(s => s.toLowerCase()),
   branch: branchSchema,
   name: reportNameSchema.optional(),
@@ -91,30 +114,47 @@ const filesQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.output<T> {
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const details = result.error.issues
-      .map(i => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .map(i =>
+        i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
+      )
       .join('; ');
     throw new InputError(`Invalid ${what}: ${details}`);
   }
   return result.data;
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, store, parsers, quality } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, catalog, store, parsers, quality } =
+    options;
   const router = Router();
 
-  async function authorize(credentials: BackstageCredentials, permission: BasicPermission) {
-    const [decision] = await permissions.authorize([{ permission }], { credentials });
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: BasicPermission,
+  ) {
+    const [decision] = await permissions.authorize([{ permission }], {
+      credentials,
+    });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
   }
 
   /** The entity, read with the caller's credentials so catalog permissions apply. */
-  async function loadEntity(ref: string, credentials: BackstageCredentials): Promise<Entity> {
+  async function loadEntity(
+    ref: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
     const entity = await catalog.getEntityByRef(ref, { credentials });
     if (!entity) {
       throw new NotFoundError(`Entity '${ref}' was not found in the catalog`);
@@ -132,7 +172,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   });
 
   router.post('/reports', async (req: Request, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const auditorEvent = await auditor.createEvent({
       eventId: 'report-upload',
       severityLevel: 'medium',
@@ -150,7 +192,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       const parser = parsers.get(query.format);
       if (!parser) {
         throw new InputError(
-          `Unknown report format '${query.format}'; known formats: ${parsers.formats().join(', ')}`,
+          `Unknown report format '${query.format}'; known formats: ${parsers
+            .formats()
+            .join(', ')}`,
         );
       }
       await authorize(credentials, devopsReportCreatePermission);
@@ -184,7 +228,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
             })
           : await store.insertTestReport(meta, parsed);
 
-      await auditorEvent.success({ meta: { reportId: report.id, items: report.itemCount } });
+      await auditorEvent.success({
+        meta: { reportId: report.id, items: report.itemCount },
+      });
       res.status(201).json({ report });
     } catch (error) {
       await auditorEvent.fail({ error: error as Error });
@@ -197,7 +243,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const query = parse(listQuerySchema, req.query, 'report list query');
     await authorize(credentials, devopsReadPermission);
     const entity = await loadEntity(query.entity, credentials);
-    const items = await store.listReports({ ...query, entityRef: stringifyEntityRef(entity) });
+    const items = await store.listReports({
+      ...query,
+      entityRef: stringifyEntityRef(entity),
+    });
     res.json({ items });
   });
 
@@ -205,7 +254,8 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const credentials = await httpAuth.credentials(req);
     await authorize(credentials, devopsReadPermission);
     const report = await store.getReport(req.params.id);
-    if (!report) throw new NotFoundError(`Report '${req.params.id}' was not found`);
+    if (!report)
+      throw new NotFoundError(`Report '${req.params.id}' was not found`);
     await loadEntity(report.entityRef, credentials);
     res.json(report);
   });
@@ -215,9 +265,12 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const query = parse(filesQuerySchema, req.query, 'file list query');
     await authorize(credentials, devopsReadPermission);
     const report = await store.getReport(req.params.id);
-    if (!report) throw new NotFoundError(`Report '${req.params.id}' was not found`);
+    if (!report)
+      throw new NotFoundError(`Report '${req.params.id}' was not found`);
     if (report.kind !== 'coverage') {
-      throw new InputError(`Report '${report.id}' is a test report; it has no files`);
+      throw new InputError(
+        `Report '${report.id}' is a test report; it has no files`,
+      );
     }
     await loadEntity(report.entityRef, credentials);
     res.json({ items: await store.listCoverageFiles(report.id, query) });
@@ -228,7 +281,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const query = parse(qualityQuerySchema, req.query, 'quality query');
     await authorize(credentials, devopsReadPermission);
     const { kind, namespace, name } = req.params;
-    const entity = await loadEntity(stringifyEntityRef({ kind, namespace, name }), credentials);
+    const entity = await loadEntity(
+      stringifyEntityRef({ kind, namespace, name }),
+      credentials,
+    );
     res.json(await quality.getSummary(entity, query));
   });
 

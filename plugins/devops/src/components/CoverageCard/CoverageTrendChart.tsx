@@ -20,7 +20,7 @@ import {
 import {
   COVERAGE_METRIC_LABELS,
   formatPercent,
-  formatShortDate,
+  timeTickFormatter,
   toCoverageChartData,
 } from './model';
 
@@ -82,7 +82,11 @@ export function CoverageTrendChart(props: {
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
-            tickFormatter={formatShortDate}
+            tickFormatter={timeTickFormatter(
+              points.length
+                ? points[points.length - 1].time - points[0].time
+                : 0,
+            )}
           />
           <YAxis
             type="number"

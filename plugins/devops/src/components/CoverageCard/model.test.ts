@@ -7,6 +7,7 @@ import {
   formatPercent,
   hasAnyReport,
   shortSha,
+  timeTickFormatter,
   sortRecommendations,
   toCoverageChartData,
   toCoverageFigures,
@@ -262,5 +263,13 @@ describe('buildUploadCommand', () => {
         '  "https://backstage.example.com/api/devops/reports?entity=component%3Adefault%2Fpayments&format=junit&commit=$GIT_COMMIT&branch=$GIT_BRANCH&name=unit"',
       ].join('\n'),
     );
+  });
+});
+
+describe('timeTickFormatter', () => {
+  const t = Date.parse('2026-11-25T08:05:00Z');
+  it('shows dates over spans of days and times within a day', () => {
+    expect(timeTickFormatter(10 * 86400_000)(t)).not.toMatch(/\d{1,2}:\d{2}/);
+    expect(timeTickFormatter(3600_000)(t)).toMatch(/\d{1,2}:\d{2}/);
   });
 });

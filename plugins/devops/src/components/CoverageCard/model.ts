@@ -74,6 +74,23 @@ export function formatShortDate(epochMs: number): string {
   });
 }
 
+/**
+ * The tick formatter for a time axis spanning `spanMs`: dates for spans of two days or more,
+ * times (with the date) for shorter spans, where every tick would otherwise read the same day.
+ */
+export function timeTickFormatter(spanMs: number): (epochMs: number) => string {
+  if (spanMs >= 2 * 24 * 3600_000) {
+    return formatShortDate;
+  }
+  return (epochMs: number) =>
+    new Date(epochMs).toLocaleString(undefined, {
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+}
+
 /** A test duration: `850 ms`, `12.4 s` or `2 min 5 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) {

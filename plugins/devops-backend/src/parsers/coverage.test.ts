@@ -388,6 +388,9 @@ describe('hostile and malformed coverage input', () => {
       /line 1: "total" has no branches, functions, statements/,
     );
     expect((await parseError(summary, Buffer.from(`{"total":${entry},\n"a.js":${entry.slice(0, 40)}`))).message).toMatch(
+      /line 2: unexpected end of JSON inside a string/,
+    );
+    expect((await parseError(summary, Buffer.from(`{"total":${entry},\n"a.js":`))).message).toMatch(
       /line 2: unexpected end of JSON inside an object/,
     );
     expect((await parseError(summary, Buffer.from(`{"total":${entry},"a.js":${entry.replace('"covered":1', '"covered":-1')}}`))).message).toMatch(

@@ -104,10 +104,12 @@ class LcovReader {
     const c = buf.charCodeAt(s);
     switch (c) {
       case 68: // D
-        if (buf.startsWith('DA:', s)) return this.da(buf, s + 3, e);
+        if (buf.charCodeAt(s + 1) === 65 && buf.charCodeAt(s + 2) === 58) return this.da(buf, s + 3, e);
         break;
       case 66: // B
-        if (buf.startsWith('BRDA:', s)) return this.brda(buf, s + 5, e);
+        if (buf.charCodeAt(s + 1) === 82 && buf.charCodeAt(s + 2) === 68 && buf.startsWith('DA:', s + 2)) {
+          return this.brda(buf, s + 5, e);
+        }
         if (buf.startsWith('BRF:', s)) return this.summary(buf, s + 4, e, 'brf');
         if (buf.startsWith('BRH:', s)) return this.summary(buf, s + 4, e, 'brh');
         break;
@@ -240,19 +242,17 @@ class LcovReader {
     const block = this.readInt(buf, c1 + 1, c2);
     const blockEnd = this.next;
     const branch = this.readInt(buf, c2 + 1, last);
+    // Branch identity (line, block, branch) as a number: a small integer (fast map key) when the
+    // parts are small, else a negative number: exact for integers, a 53-bit hash for the
+    // expressions lcov 2.x can write.
     let key: number;
-    if (
-      block >= 0 &&
-      blockEnd === c2 &&
-      branch >= 0 &&
-      this.next === last &&
-      line < MAX_SOURCE_LINE &&
-      block < 16384 &&
-      branch < 16384
-    ) {
-      key = line * 268435456 + block * 16384 + branch;
+    const numeric = block >= 0 && blockEnd === c2 && branch >= 0 && this.next === last;
+    if (numeric && line < 32768 && block < 1024 && branch < 32) {
+      key = (line << 15) | (block << 5) | branch;
+    } else if (numeric && line < MAX_SOURCE_LINE && block < 16384 && branch < 16384) {
+      key = -1 - (line * 268435456 + block * 16384 + branch);
     } else {
-      key = -1 - hash53(buf.slice(i, last));
+      key = -(2 ** 52) - hash53(buf.slice(i, last));
     }
     const previous = f.branches.get(key);
     if (previous !== 1) f.branches.set(key, taken > 0 ? 1 : 0);
@@ -435,7 +435,8 @@ export class LcovParser implements ReportParser {
     const reader = new LcovReader();
     let rest = '';
     for await (const text of decodeChunks(input, LABEL)) {
-      const buf = rest.length > 0 ? rest + text : text;
+      // join() builds a flat string (a `+` rope would be walked on every access).
+      const buf = rest.length > 0 ? [rest, text].join('') : text;
       const used = reader.lines(buf);
       rest = used === buf.length ? '' : buf.slice(used);
     }

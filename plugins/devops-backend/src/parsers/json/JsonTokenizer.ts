@@ -45,13 +45,10 @@ export class JsonTokenizer {
   constructor(private readonly label: string, private readonly handler: JsonHandler) {}
 
   write(chunk: string): void {
-    if (this.pos > 0) {
-      this.lineBase += countNewlines(this.buf, 0, this.pos);
-      this.buf = this.buf.slice(this.pos) + chunk;
-      this.pos = 0;
-    } else {
-      this.buf += chunk;
-    }
+    if (this.pos > 0) this.lineBase += countNewlines(this.buf, 0, this.pos);
+    const rest = this.pos < this.buf.length ? this.buf.slice(this.pos) : '';
+    this.buf = rest.length > 0 ? [rest, chunk].join('') : chunk;
+    this.pos = 0;
     this.run(false);
   }
 

@@ -121,13 +121,11 @@ export class XmlScanner {
 
   /** Feeds the next piece of text. */
   write(chunk: string): void {
-    if (this.pos > 0) {
-      this.lineBase += countNewlines(this.buf, 0, this.pos);
-      this.buf = this.buf.slice(this.pos) + chunk;
-      this.pos = 0;
-    } else {
-      this.buf += chunk;
-    }
+    if (this.pos > 0) this.lineBase += countNewlines(this.buf, 0, this.pos);
+    const rest = this.pos < this.buf.length ? this.buf.slice(this.pos) : '';
+    // join() builds a flat string; `rest + chunk` would be a rope that every access walks through.
+    this.buf = rest.length > 0 ? [rest, chunk].join('') : chunk;
+    this.pos = 0;
     this.run(false);
   }
 
@@ -305,8 +303,14 @@ export class XmlScanner {
       }
       return;
     }
-    const amp = buf.indexOf('&', start);
-    const hasAmp = amp !== -1 && amp < end;
+    let amp = -1;
+    for (let i = start; i < end; i++) {
+      if (buf.charCodeAt(i) === AMP) {
+        amp = i;
+        break;
+      }
+    }
+    const hasAmp = amp !== -1;
     if (this.wantText && this.handler.text) {
       const raw = buf.slice(start, end);
       this.handler.text(this, hasAmp ? this.decode(raw, start) : raw);
@@ -440,11 +444,16 @@ export class XmlScanner {
         throw this.errorAt(pos, `more than ${MAX_ATTRS} attributes on one element`);
       }
       for (let m = 0; m < k; m++) {
-        if (
-          this.attrNameEnd[m] - this.attrNameStart[m] === anEnd - an &&
-          buf.startsWith(buf.slice(an, anEnd), this.attrNameStart[m])
-        ) {
-          throw this.errorAt(an, `duplicate attribute ${buf.slice(an, anEnd)}`);
+        const ms = this.attrNameStart[m];
+        if (this.attrNameEnd[m] - ms === anEnd - an) {
+          let same = true;
+          for (let x = 0; x < anEnd - an; x++) {
+            if (buf.charCodeAt(ms + x) !== buf.charCodeAt(an + x)) {
+              same = false;
+              break;
+            }
+          }
+          if (same) throw this.errorAt(an, `duplicate attribute ${buf.slice(an, anEnd)}`);
         }
       }
       this.attrNameStart[k] = an;

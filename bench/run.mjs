@@ -53,10 +53,12 @@ async function main() {
   const rows = [];
   for (const input of inputs) {
     const sizeMb = statSync(input.path).size / (1024 * 1024);
-    const runs = sizeMb > 50 ? 1 : 4;
-    process.stderr.write(`measuring ${input.file} (${fmt(sizeMb)} MB)...\n`);
+    // Same number of runs on both sides: small files run more often so that the JIT is warm
+    // (the first run is a warm-up; case.mjs keeps the best of the others).
+    const runs = sizeMb < 5 ? 20 : sizeMb < 50 ? 3 : 1;
+    process.stderr.write(`measuring ${input.file} (${fmt(sizeMb)} MB, ${runs} run(s) each)...\n`);
     const ours = await runCase('ours', input.format, input.path, runs);
-    const theirs = await runCase('theirs', input.format, input.path, sizeMb > 50 ? 1 : 2);
+    const theirs = await runCase('theirs', input.format, input.path, runs);
     rows.push({ input, sizeMb, ours, theirs });
     if (ours.ok && theirs.ok) {
       process.stderr.write(`  ours: ${JSON.stringify(ours.summary)}  theirs: ${JSON.stringify(theirs.summary)}\n`);

@@ -116,6 +116,42 @@ export function hash53(s: string, seed = 0): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** cyrb53 over bytes `b[start..end)` (the same idea as `hash53`, without decoding to a string). */
+export function hash53Bytes(b: Uint8Array, start: number, end: number, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = start; i < end; i++) {
+    const ch = b[i];
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** Refuses UTF-16/UTF-32 byte order marks; returns how many bytes of UTF-8 BOM to skip. */
+export function byteOrderMark(bytes: Uint8Array, label: string): number {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return 3;
+  }
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    throw reportError(label, 1, 'UTF-16/UTF-32 encoded reports are not supported, send UTF-8');
+  }
+  return 0;
+}
+
+/** A chunk as a Buffer (strings are UTF-8 encoded). */
+export function toBuffer(raw: Buffer | Uint8Array | string): Buffer {
+  if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
+  return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+}
+
 /**
  * Decodes the byte chunks of a report into text chunks, as they arrive.
  *
@@ -135,15 +171,7 @@ export async function* decodeChunks(
   let sawContent = false;
 
   const start = (bytes: Buffer): string => {
-    let offset = 0;
-    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-      offset = 3;
-    } else if (
-      bytes.length >= 2 &&
-      ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
-    ) {
-      throw reportError(label, 1, 'UTF-16/UTF-32 encoded reports are not supported, send UTF-8');
-    }
+    const offset = byteOrderMark(bytes, label);
     let encoding = 'utf-8';
     if (options.sniffXmlEncoding) {
       const declared = sniffEncoding(bytes.subarray(offset, offset + 512));

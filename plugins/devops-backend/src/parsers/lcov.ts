@@ -1,6 +1,6 @@
 import { CoverageCounter, FileCoverage } from '@devops-growth/backstage-plugin-devops-common';
 import { ParsedCoverageReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
-import { decodeChunks, detach, excerpt, hash53, pathProblem, reportError } from './common';
+import { byteOrderMark, excerpt, hash53Bytes, pathProblem, reportError, toBuffer } from './common';
 
 const LABEL = 'LCOV';
 const MAX_LINE_LENGTH = 1 << 20;
@@ -10,17 +10,77 @@ const MAX_SOURCE_LINE = 1 << 24;
 const LINE_INSTRUMENTED = 1;
 const LINE_COVERED = 2;
 
+/**
+ * Branches and functions of a file: identity keys (integers below 2^51) with a covered flag,
+ * appended as records arrive and de-duplicated once, at the end (sorted `key * 2 + flag`).
+ */
+class KeyFlags {
+  private values = new Float64Array(64);
+  private count = 0;
+  /** Keys arrived in strictly increasing order so far: no duplicates, nothing to sort. */
+  private increasing = true;
+  private lastKey = -1;
+
+  add(key: number, flag: 0 | 1): void {
+    if (key > this.lastKey) {
+      this.lastKey = key;
+    } else {
+      this.increasing = false;
+    }
+    if (this.count === this.values.length) {
+      // Full: with keys out of order, drop duplicates first (a file repeated in many records
+      // stays at its distinct keys); grow only when that does not free enough room.
+      if (!this.increasing) this.compact();
+      if (this.count * 2 > this.values.length) {
+        const grown = new Float64Array(this.values.length * 2);
+        grown.set(this.values.subarray(0, this.count));
+        this.values = grown;
+      }
+    }
+    this.values[this.count++] = key * 2 + flag;
+  }
+
+  /** Sorts and keeps one entry per key, the covered one when there is one. */
+  private compact(): void {
+    const v = this.values.subarray(0, this.count).sort();
+    let out = 0;
+    for (let i = 0; i < v.length; i++) {
+      const key = Math.floor(v[i] / 2);
+      if (out > 0 && Math.floor(v[out - 1] / 2) === key) {
+        v[out - 1] = v[i]; // sorted: key * 2 + 1 comes after key * 2
+      } else {
+        v[out++] = v[i];
+      }
+    }
+    this.count = out;
+    this.increasing = true;
+    this.lastKey = out > 0 ? Math.floor(v[out - 1] / 2) : -1;
+  }
+
+  /** Distinct keys, and how many of them have the flag in any of their entries. */
+  summarise(): CoverageCounter {
+    if (!this.increasing) this.compact();
+    let covered = 0;
+    for (let i = 0; i < this.count; i++) covered += this.values[i] % 2;
+    return { covered, total: this.count };
+  }
+}
+
+const KEY_RANGE = 2 ** 51;
+const EXACT_KEY_BASE = 2 ** 30;
+const HASH_KEY_BASE = 2 ** 50;
+
 /** What is kept per source file until the end of the report (records of one file are merged). */
 interface LcovFileState {
   path: string;
   /** Per source line: 0 not instrumented, 1 instrumented, 2 covered. Flags, not hit counts. */
   lines: Uint8Array;
+  linesTotal: number;
+  linesCovered: number;
   hasLineData: boolean;
-  /** Branch identity hash -> 1 when taken. */
-  branches: Map<number, number>;
+  branches: KeyFlags;
   hasBranchData: boolean;
-  /** Function identity hash -> 1 when called. */
-  functions: Map<number, number>;
+  functions: KeyFlags;
   hasFunctionData: boolean;
   // Summary records, used only when the detail records are absent.
   lf: number;
@@ -31,16 +91,23 @@ interface LcovFileState {
   fnh: number;
 }
 
+const COMMA = 44;
+const COLON = 58;
+const DASH = 45;
+
+/** Reads LCOV records straight from the bytes: only paths and messages are decoded to strings. */
 class LcovReader {
   private readonly files = new Map<string, LcovFileState>();
   private lineNo = 0;
   private current: LcovFileState | undefined;
-  /** Occurrences of each function name in the current record (FN and FNDA paired by order). */
-  private fnSeen = new Map<string, number>();
-  private fndaSeen = new Map<string, number>();
+  /** Occurrences of each function name (by hash) in the current record: FN and FNDA paired by order. */
+  private fnSeen = new Map<number, number>();
+  private fndaSeen = new Map<number, number>();
   /** lcov 2.x FNL index -> function identity, for the current record. */
-  private fnlKeys = new Map<string, number>();
+  private fnlKeys = new Map<number, number>();
   private sawRecord = false;
+  /** A line other than blanks was seen. */
+  sawContent = false;
   // Result of the last readInt call.
   private next = 0;
 
@@ -48,159 +115,44 @@ class LcovReader {
     return reportError(LABEL, this.lineNo, problem);
   }
 
-  /** Processes the complete lines of `buf`; returns the offset of the unconsumed rest. */
-  lines(buf: string): number {
-    let start = 0;
-    const len = buf.length;
-    for (;;) {
-      const nl = buf.indexOf('\n', start);
-      if (nl === -1) break;
+  /** Processes the complete lines of `b` from `start`; returns the offset of the unconsumed rest. */
+  lines(b: Buffer, start: number): number {
+    // Only lines ending before the last newline of the chunk are read now.
+    const stop = b.lastIndexOf(10);
+    if (stop < start) return start;
+    while (start <= stop) {
       this.lineNo++;
+      // Fast path for the bulk of a tracefile, parsed in the same pass that finds the line end:
+      // DA:<line>,<hits> with a current file and a plain line end.
+      const f = this.current;
+      if (f !== undefined && b[start] === 68 && b[start + 1] === 65 && b[start + 2] === COLON) {
+        const line = this.readInt(b, start + 3, stop);
+        let j = this.next;
+        if (line >= 0 && line < MAX_SOURCE_LINE && b[j] === COMMA) {
+          const hits = this.readInt(b, j + 1, stop);
+          j = this.next;
+          if (hits >= 0 && j > start + 4 && b[j - 1] !== COMMA) {
+            if (b[j] === 13) j++;
+            if (b[j] === 10) {
+              this.setLine(f, line, hits);
+              start = j + 1;
+              continue;
+            }
+          }
+        }
+      }
+      // A plain loop: Buffer#indexOf costs a native call per line, more than scanning a line.
+      let nl = start;
+      while (b[nl] !== 10) nl++;
       let end = nl;
-      if (end > start && buf.charCodeAt(end - 1) === 13) end--;
-      if (end > start) this.record(buf, start, end);
+      if (end > start && b[end - 1] === 13) end--;
+      if (end > start) this.record(b, start, end);
       start = nl + 1;
-    }
-    if (len - start > MAX_LINE_LENGTH) {
-      this.lineNo++;
-      throw this.fail(`line longer than ${MAX_LINE_LENGTH} characters`);
     }
     return start;
   }
 
-  /** The last line, without a newline. */
-  last(buf: string): void {
-    this.lineNo++;
-    let end = buf.length;
-    if (end > 0 && buf.charCodeAt(end - 1) === 13) end--;
-    if (end > 0) this.record(buf, 0, end);
-  }
-
-  private readInt(buf: string, i: number, end: number): number {
-    let n = 0;
-    const from = i;
-    for (; i < end; i++) {
-      const d = buf.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      n = n * 10 + d;
-    }
-    this.next = i;
-    return i === from || i - from > 15 ? -1 : n;
-  }
-
-  /** A count field: integer, or a decimal / exponent number some tools write; -1 if invalid. */
-  private readCount(buf: string, i: number, end: number): number {
-    const n = this.readInt(buf, i, end);
-    const after = this.next;
-    if (n >= 0 && (after === end || buf.charCodeAt(after) === 44)) return n;
-    const comma = buf.indexOf(',', i);
-    const stop = comma === -1 || comma > end ? end : comma;
-    const v = Number(buf.slice(i, stop));
-    this.next = stop;
-    return stop > i && v >= 0 ? v : -1;
-  }
-
-  private record(buf: string, s: number, e: number): void {
-    const c = buf.charCodeAt(s);
-    switch (c) {
-      case 68: // D
-        if (buf.charCodeAt(s + 1) === 65 && buf.charCodeAt(s + 2) === 58) return this.da(buf, s + 3, e);
-        break;
-      case 66: // B
-        if (buf.charCodeAt(s + 1) === 82 && buf.charCodeAt(s + 2) === 68 && buf.startsWith('DA:', s + 2)) {
-          return this.brda(buf, s + 5, e);
-        }
-        if (buf.startsWith('BRF:', s)) return this.summary(buf, s + 4, e, 'brf');
-        if (buf.startsWith('BRH:', s)) return this.summary(buf, s + 4, e, 'brh');
-        break;
-      case 70: // F
-        if (buf.startsWith('FNDA:', s)) return this.fnda(buf, s + 5, e);
-        if (buf.startsWith('FN:', s)) return this.fn(buf, s + 3, e);
-        if (buf.startsWith('FNF:', s)) return this.summary(buf, s + 4, e, 'fnf');
-        if (buf.startsWith('FNH:', s)) return this.summary(buf, s + 4, e, 'fnh');
-        if (buf.startsWith('FNL:', s)) return this.fnl(buf, s + 4, e);
-        if (buf.startsWith('FNA:', s)) return this.fna(buf, s + 4, e);
-        break;
-      case 76: // L
-        if (buf.startsWith('LF:', s)) return this.summary(buf, s + 3, e, 'lf');
-        if (buf.startsWith('LH:', s)) return this.summary(buf, s + 3, e, 'lh');
-        break;
-      case 83: // S
-        if (buf.startsWith('SF:', s)) return this.sf(buf.slice(s + 3, e));
-        break;
-      case 84: // T
-        if (buf.startsWith('TN:', s)) {
-          if (this.current) throw this.fail('TN record inside a file record (missing end_of_record)');
-          return;
-        }
-        break;
-      case 86: // V
-        if (buf.startsWith('VER:', s)) return; // lcov 2.x source version: not needed
-        break;
-      case 101: // e
-        if (e - s === 13 && buf.startsWith('end_of_record', s)) return this.endOfRecord();
-        break;
-      default:
-        if (isBlank(buf, s, e)) return;
-    }
-    if (isBlank(buf, s, e)) return;
-    throw this.fail(`unknown record "${excerpt(buf.slice(s, Math.min(e, s + 60)))}"`);
-  }
-
-  private file(what: string): LcovFileState {
-    if (!this.current) throw this.fail(`${what} record outside a file record (no SF before it)`);
-    return this.current;
-  }
-
-  private sf(rawPath: string): void {
-    if (this.current) {
-      throw this.fail(`SF record before the end_of_record of ${excerpt(this.current.path, 80)}`);
-    }
-    const problem = pathProblem(rawPath);
-    if (problem) throw this.fail(problem);
-    let state = this.files.get(rawPath);
-    if (!state) {
-      const path = detach(rawPath);
-      state = {
-        path,
-        lines: new Uint8Array(64),
-        hasLineData: false,
-        branches: new Map(),
-        hasBranchData: false,
-        functions: new Map(),
-        hasFunctionData: false,
-        lf: -1,
-        lh: -1,
-        brf: -1,
-        brh: -1,
-        fnf: -1,
-        fnh: -1,
-      };
-      this.files.set(path, state);
-    }
-    this.current = state;
-    this.sawRecord = true;
-    this.fnSeen = new Map();
-    this.fndaSeen = new Map();
-    this.fnlKeys = new Map();
-  }
-
-  private endOfRecord(): void {
-    this.file('end_of_record');
-    this.current = undefined;
-  }
-
-  private da(buf: string, i: number, e: number): void {
-    const f = this.file('DA');
-    const line = this.readInt(buf, i, e);
-    if (line < 0 || this.next >= e || buf.charCodeAt(this.next) !== 44) {
-      throw this.fail(`malformed DA record "${excerpt(buf.slice(i - 3, e))}" (expected DA:<line>,<hits>)`);
-    }
-    const hits = this.readCount(buf, this.next + 1, e);
-    if (hits < 0 || (this.next !== e && buf.charCodeAt(this.next) !== 44)) {
-      throw this.fail(`malformed DA record "${excerpt(buf.slice(i - 3, e))}" (expected DA:<line>,<hits>)`);
-    }
-    if (line >= MAX_SOURCE_LINE) throw this.fail(`line number ${line} is too large`);
+  private setLine(f: LcovFileState, line: number, hits: number): void {
     let lines = f.lines;
     if (line >= lines.length) {
       let size = lines.length * 2;
@@ -210,135 +162,323 @@ class LcovReader {
       lines = f.lines = grown;
     }
     const flag = hits > 0 ? LINE_COVERED : LINE_INSTRUMENTED;
-    if (lines[line] < flag) lines[line] = flag;
+    const previous = lines[line];
+    if (previous < flag) {
+      lines[line] = flag;
+      if (previous === 0) f.linesTotal++;
+      if (flag === LINE_COVERED) f.linesCovered++;
+    }
     f.hasLineData = true;
+    this.sawContent = true;
   }
 
-  private brda(buf: string, i: number, e: number): void {
-    const f = this.file('BRDA');
-    // BRDA:<line>,[e]<block>,<branch>,<taken>  (<branch> may be an expression in lcov 2.x)
-    const c1 = buf.indexOf(',', i);
-    const last = buf.lastIndexOf(',', e - 1);
-    const c2 = c1 === -1 ? -1 : buf.indexOf(',', c1 + 1);
-    if (c1 === -1 || c2 === -1 || c2 >= last || last >= e || c1 >= e) {
-      throw this.fail(
-        `malformed BRDA record "${excerpt(buf.slice(i - 5, e))}" (expected BRDA:<line>,<block>,<branch>,<taken>)`,
-      );
+  /** One line without its newline. */
+  line(b: Buffer): void {
+    this.lineNo++;
+    let end = b.length;
+    if (end > 0 && b[end - 1] === 13) end--;
+    if (end > 0) this.record(b, 0, end);
+  }
+
+  private text(b: Buffer, s: number, e: number): string {
+    return b.toString('utf8', s, e);
+  }
+
+  private readInt(b: Buffer, i: number, end: number): number {
+    let n = 0;
+    const from = i;
+    for (; i < end; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
     }
-    const line = this.readInt(buf, i, c1);
+    this.next = i;
+    return i === from || i - from > 15 ? -1 : n;
+  }
+
+  /** A count field: integer, or a decimal / exponent number some tools write; -1 if invalid. */
+  private readCount(b: Buffer, i: number, end: number): number {
+    const n = this.readInt(b, i, end);
+    const after = this.next;
+    if (n >= 0 && (after === end || b[after] === COMMA)) return n;
+    let stop = i;
+    while (stop < end && b[stop] !== COMMA) stop++;
+    const v = Number(b.toString('latin1', i, stop));
+    this.next = stop;
+    return stop > i && v >= 0 ? v : -1;
+  }
+
+  private record(b: Buffer, s: number, e: number): void {
+    const c0 = b[s];
+    const c1 = b[s + 1];
+    const c2 = b[s + 2];
+    switch (c0) {
+      case 68: // D
+        if (c1 === 65 && c2 === COLON) return this.da(b, s + 3, e);
+        break;
+      case 66: // B
+        if (c1 === 82) {
+          if (c2 === 68 && b[s + 3] === 65 && b[s + 4] === COLON) return this.brda(b, s + 5, e);
+          if (c2 === 70 && b[s + 3] === COLON) return this.summary(b, s + 4, e, 'brf');
+          if (c2 === 72 && b[s + 3] === COLON) return this.summary(b, s + 4, e, 'brh');
+        }
+        break;
+      case 70: // F
+        if (c1 === 78) {
+          if (c2 === COLON) return this.fn(b, s + 3, e);
+          const c3 = b[s + 3];
+          if (c2 === 68 && c3 === 65 && b[s + 4] === COLON) return this.fnda(b, s + 5, e);
+          if (c3 === COLON) {
+            if (c2 === 70) return this.summary(b, s + 4, e, 'fnf');
+            if (c2 === 72) return this.summary(b, s + 4, e, 'fnh');
+            if (c2 === 76) return this.fnl(b, s + 4, e);
+            if (c2 === 65) return this.fna(b, s + 4, e);
+          }
+        }
+        break;
+      case 76: // L
+        if (c2 === COLON && c1 === 70) return this.summary(b, s + 3, e, 'lf');
+        if (c2 === COLON && c1 === 72) return this.summary(b, s + 3, e, 'lh');
+        break;
+      case 83: // S
+        if (c1 === 70 && c2 === COLON) return this.sf(b, s + 3, e);
+        break;
+      case 84: // T
+        if (c1 === 78 && c2 === COLON) {
+          this.sawContent = true;
+          if (this.current) throw this.fail('TN record inside a file record (missing end_of_record)');
+          return;
+        }
+        break;
+      case 86: // V
+        if (c1 === 69 && c2 === 82 && b[s + 3] === COLON) {
+          this.sawContent = true;
+          return; // lcov 2.x source version: not needed
+        }
+        break;
+      case 101: // e
+        if (e - s === 13 && b.toString('latin1', s, e) === 'end_of_record') return this.endOfRecord();
+        break;
+      default:
+    }
+    if (isBlank(b, s, e)) return;
+    this.sawContent = true;
+    throw this.fail(`unknown record "${excerpt(this.text(b, s, Math.min(e, s + 60)))}"`);
+  }
+
+  private file(what: string): LcovFileState {
+    this.sawContent = true;
+    if (!this.current) throw this.fail(`${what} record outside a file record (no SF before it)`);
+    return this.current;
+  }
+
+  private malformed(what: string, b: Buffer, s: number, e: number, expected: string): Error {
+    return this.fail(`malformed ${what} record "${excerpt(this.text(b, s, e), 60)}" (expected ${expected})`);
+  }
+
+  private sf(b: Buffer, s: number, e: number): void {
+    this.sawContent = true;
+    const rawPath = this.text(b, s, e);
+    if (this.current) {
+      throw this.fail(`SF record before the end_of_record of ${excerpt(this.current.path, 80)}`);
+    }
+    const problem = pathProblem(rawPath);
+    if (problem) throw this.fail(problem);
+    let state = this.files.get(rawPath);
+    if (!state) {
+      state = {
+        path: rawPath,
+        lines: new Uint8Array(256),
+        linesTotal: 0,
+        linesCovered: 0,
+        hasLineData: false,
+        branches: new KeyFlags(),
+        hasBranchData: false,
+        functions: new KeyFlags(),
+        hasFunctionData: false,
+        lf: -1,
+        lh: -1,
+        brf: -1,
+        brh: -1,
+        fnf: -1,
+        fnh: -1,
+      };
+      this.files.set(rawPath, state);
+    }
+    this.current = state;
+    this.sawRecord = true;
+    if (this.fnSeen.size > 0) this.fnSeen = new Map();
+    if (this.fndaSeen.size > 0) this.fndaSeen = new Map();
+    if (this.fnlKeys.size > 0) this.fnlKeys = new Map();
+  }
+
+  private endOfRecord(): void {
+    this.file('end_of_record');
+    this.current = undefined;
+  }
+
+  private da(b: Buffer, i: number, e: number): void {
+    const f = this.file('DA');
+    const line = this.readInt(b, i, e);
+    if (line < 0 || this.next >= e || b[this.next] !== COMMA) {
+      throw this.malformed('DA', b, i - 3, e, 'DA:<line>,<hits>');
+    }
+    const hits = this.readCount(b, this.next + 1, e);
+    if (hits < 0 || (this.next !== e && b[this.next] !== COMMA)) {
+      throw this.malformed('DA', b, i - 3, e, 'DA:<line>,<hits>');
+    }
+    if (line >= MAX_SOURCE_LINE) throw this.fail(`line number ${line} is too large`);
+    this.setLine(f, line, hits);
+  }
+
+  private brda(b: Buffer, i: number, e: number): void {
+    const f = this.file('BRDA');
+    // Fast path, one pass: BRDA:<line>,<block>,<branch>,<taken> with small integers.
+    const line = this.readInt(b, i, e);
+    let j = this.next;
+    if (line >= 0 && line < 32768 && b[j] === COMMA) {
+      const block = this.readInt(b, j + 1, e);
+      j = this.next;
+      if (block >= 0 && block < 1024 && b[j] === COMMA) {
+        const branch = this.readInt(b, j + 1, e);
+        j = this.next;
+        if (branch >= 0 && branch < 32 && b[j] === COMMA) {
+          let taken: number;
+          if (j + 2 === e && b[j + 1] === DASH) {
+            taken = 0;
+          } else {
+            taken = this.readCount(b, j + 1, e);
+            if (this.next !== e) taken = -1;
+          }
+          if (taken >= 0) {
+            f.branches.add((line << 15) | (block << 5) | branch, taken > 0 ? 1 : 0);
+            f.hasBranchData = true;
+            return;
+          }
+        }
+      }
+    }
+    this.brdaGeneral(f, b, i, e);
+  }
+
+  /** BRDA:<line>,[e]<block>,<branch>,<taken>, where <branch> may be an expression (lcov 2.x). */
+  private brdaGeneral(f: LcovFileState, b: Buffer, i: number, e: number): void {
+    const expected = 'BRDA:<line>,<block>,<branch>,<taken>';
+    const c1 = b.indexOf(COMMA, i);
+    const c2 = c1 === -1 ? -1 : b.indexOf(COMMA, c1 + 1);
+    const last = b.lastIndexOf(COMMA, e - 1);
+    if (c1 === -1 || c1 >= e || c2 === -1 || c2 >= last || last >= e) {
+      throw this.malformed('BRDA', b, i - 5, e, expected);
+    }
+    const line = this.readInt(b, i, c1);
     const lineOk = this.next === c1;
     let taken: number;
-    if (last + 2 === e && buf.charCodeAt(last + 1) === 45 /* - */) {
+    if (last + 2 === e && b[last + 1] === DASH) {
       taken = 0;
     } else {
-      taken = this.readCount(buf, last + 1, e);
+      taken = this.readCount(b, last + 1, e);
       if (this.next !== e) taken = -1;
     }
-    if (line < 0 || !lineOk || taken < 0) {
-      throw this.fail(
-        `malformed BRDA record "${excerpt(buf.slice(i - 5, e))}" (expected BRDA:<line>,<block>,<branch>,<taken>)`,
-      );
-    }
-    const block = this.readInt(buf, c1 + 1, c2);
+    if (line < 0 || !lineOk || taken < 0) throw this.malformed('BRDA', b, i - 5, e, expected);
+    const block = this.readInt(b, c1 + 1, c2);
     const blockEnd = this.next;
-    const branch = this.readInt(buf, c2 + 1, last);
-    // Branch identity (line, block, branch) as a number: a small integer (fast map key) when the
-    // parts are small, else a negative number: exact for integers, a 53-bit hash for the
-    // expressions lcov 2.x can write.
-    let key: number;
-    const numeric = block >= 0 && blockEnd === c2 && branch >= 0 && this.next === last;
-    if (numeric && line < 32768 && block < 1024 && branch < 32) {
-      key = (line << 15) | (block << 5) | branch;
-    } else if (numeric && line < MAX_SOURCE_LINE && block < 16384 && branch < 16384) {
-      key = -1 - (line * 268435456 + block * 16384 + branch);
-    } else {
-      key = -(2 ** 52) - hash53(buf.slice(i, last));
-    }
-    const previous = f.branches.get(key);
-    if (previous !== 1) f.branches.set(key, taken > 0 ? 1 : 0);
+    const branch = this.readInt(b, c2 + 1, last);
+    // Exact for integers (negative, away from the small-integer keys of the fast path); a 53-bit
+    // hash of the text for exception blocks and branch expressions.
+    const key =
+      block >= 0 && blockEnd === c2 && branch >= 0 && this.next === last && line < MAX_SOURCE_LINE && block < 4096 && branch < 4096
+        ? EXACT_KEY_BASE + line * 16777216 + block * 4096 + branch
+        : HASH_KEY_BASE + (hash53Bytes(b, i, last) % HASH_KEY_BASE);
+    f.branches.add(key, taken > 0 ? 1 : 0);
     f.hasBranchData = true;
   }
 
-  private fn(buf: string, i: number, e: number): void {
+  private fn(b: Buffer, i: number, e: number): void {
     const f = this.file('FN');
     // FN:<line>,<name> (lcov 1.x) or FN:<start>,<end>,<name> (lcov 2.x)
-    const start = this.readInt(buf, i, e);
-    if (start < 0 || this.next >= e || buf.charCodeAt(this.next) !== 44) {
-      throw this.fail(`malformed FN record "${excerpt(buf.slice(i - 3, e))}" (expected FN:<line>,<name>)`);
+    const start = this.readInt(b, i, e);
+    if (start < 0 || this.next >= e || b[this.next] !== COMMA) {
+      throw this.malformed('FN', b, i - 3, e, 'FN:<line>,<name>');
     }
     let nameStart = this.next + 1;
-    const end = this.readInt(buf, nameStart, e);
-    if (end >= 0 && this.next < e && buf.charCodeAt(this.next) === 44) nameStart = this.next + 1;
-    if (nameStart >= e) throw this.fail(`FN record without a function name`);
-    const name = buf.slice(nameStart, e);
+    const end = this.readInt(b, nameStart, e);
+    if (end >= 0 && this.next < e && b[this.next] === COMMA) nameStart = this.next + 1;
+    if (nameStart >= e) throw this.fail('FN record without a function name');
+    const name = hash53Bytes(b, nameStart, e);
     const k = (this.fnSeen.get(name) ?? 0) + 1;
     this.fnSeen.set(name, k);
-    const key = hash53(name, k);
-    if (!f.functions.has(key)) f.functions.set(key, 0);
+    const key = (k === 1 ? name : hash53Bytes(b, nameStart, e, k)) % KEY_RANGE;
+    f.functions.add(key, 0);
     f.hasFunctionData = true;
   }
 
-  private fnda(buf: string, i: number, e: number): void {
+  private fnda(b: Buffer, i: number, e: number): void {
     const f = this.file('FNDA');
-    const hits = this.readCount(buf, i, e);
-    if (hits < 0 || this.next >= e - 1 || buf.charCodeAt(this.next) !== 44) {
-      throw this.fail(`malformed FNDA record "${excerpt(buf.slice(i - 5, e))}" (expected FNDA:<hits>,<name>)`);
+    const hits = this.readCount(b, i, e);
+    if (hits < 0 || this.next >= e - 1 || b[this.next] !== COMMA) {
+      throw this.malformed('FNDA', b, i - 5, e, 'FNDA:<hits>,<name>');
     }
-    const name = buf.slice(this.next + 1, e);
+    const nameStart = this.next + 1;
+    const name = hash53Bytes(b, nameStart, e);
     const k = (this.fndaSeen.get(name) ?? 0) + 1;
     this.fndaSeen.set(name, k);
     // The k-th FNDA of a name belongs to the k-th FN of that name; a name listed by fewer FN
-    // records (lcov --summary style merged data) falls back to its last function.
+    // records falls back to its last function.
     const declared = this.fnSeen.get(name) ?? 0;
-    const key = hash53(name, declared > 0 ? Math.min(k, declared) : k);
-    if (hits > 0) f.functions.set(key, 1);
-    else if (!f.functions.has(key)) f.functions.set(key, 0);
+    const n = declared > 0 ? Math.min(k, declared) : k;
+    const key = (n === 1 ? name : hash53Bytes(b, nameStart, e, n)) % KEY_RANGE;
+    f.functions.add(key, hits > 0 ? 1 : 0);
     f.hasFunctionData = true;
   }
 
-  private fnl(buf: string, i: number, e: number): void {
+  private fnl(b: Buffer, i: number, e: number): void {
     const f = this.file('FNL');
     // FNL:<index>,<start>[,<end>]
-    const comma = buf.indexOf(',', i);
-    if (comma === -1 || comma >= e || this.readInt(buf, i, comma) < 0 || this.readInt(buf, comma + 1, e) < 0) {
-      throw this.fail(`malformed FNL record "${excerpt(buf.slice(i - 4, e))}" (expected FNL:<index>,<start>[,<end>])`);
+    const index = this.readInt(b, i, e);
+    const comma = this.next;
+    if (index < 0 || b[comma] !== COMMA || this.readInt(b, comma + 1, e) < 0) {
+      throw this.malformed('FNL', b, i - 4, e, 'FNL:<index>,<start>[,<end>]');
     }
-    const key = -1 - hash53(buf.slice(comma + 1, e), 7);
-    this.fnlKeys.set(buf.slice(i, comma), key);
-    if (!f.functions.has(key)) f.functions.set(key, 0);
+    // A function is identified by its location.
+    const key = hash53Bytes(b, comma + 1, e, 7) % KEY_RANGE;
+    this.fnlKeys.set(index, key);
+    f.functions.add(key, 0);
     f.hasFunctionData = true;
   }
 
-  private fna(buf: string, i: number, e: number): void {
+  private fna(b: Buffer, i: number, e: number): void {
     const f = this.file('FNA');
     // FNA:<index>,<hits>,<alias name>
-    const c1 = buf.indexOf(',', i);
-    const hits = c1 === -1 || c1 >= e ? -1 : this.readCount(buf, c1 + 1, e);
-    if (hits < 0 || this.next >= e || buf.charCodeAt(this.next) !== 44) {
-      throw this.fail(`malformed FNA record "${excerpt(buf.slice(i - 4, e))}" (expected FNA:<index>,<hits>,<name>)`);
+    const index = this.readInt(b, i, e);
+    const hits = index < 0 || b[this.next] !== COMMA ? -1 : this.readCount(b, this.next + 1, e);
+    if (hits < 0 || this.next >= e || b[this.next] !== COMMA) {
+      throw this.malformed('FNA', b, i - 4, e, 'FNA:<index>,<hits>,<name>');
     }
-    const key = this.fnlKeys.get(buf.slice(i, c1));
-    if (key === undefined) throw this.fail(`FNA record for function index ${excerpt(buf.slice(i, c1))} without an FNL record`);
-    if (hits > 0) f.functions.set(key, 1);
+    const key = this.fnlKeys.get(index);
+    if (key === undefined) throw this.fail(`FNA record for function index ${index} without an FNL record`);
+    if (hits > 0) f.functions.add(key, 1);
     f.hasFunctionData = true;
   }
 
   private summary(
-    buf: string,
+    b: Buffer,
     i: number,
     e: number,
     field: 'lf' | 'lh' | 'brf' | 'brh' | 'fnf' | 'fnh',
   ): void {
     const f = this.file(field.toUpperCase());
-    const n = this.readInt(buf, i, e);
+    const n = this.readInt(b, i, e);
     if (n < 0 || this.next !== e) {
-      throw this.fail(`malformed ${field.toUpperCase()} record "${excerpt(buf.slice(i, e))}" (expected a count)`);
+      throw this.fail(`malformed ${field.toUpperCase()} record "${excerpt(this.text(b, i, e))}" (expected a count)`);
     }
     // Several records of one file: the largest value (records are merged, not added).
     if (n > f[field]) f[field] = n;
   }
 
   finish(): ParsedCoverageReport {
+    if (!this.sawContent) {
+      throw reportError(LABEL, undefined, 'the report is empty');
+    }
     if (this.current) {
       throw reportError(
         LABEL,
@@ -357,9 +497,9 @@ class LcovReader {
       statements: null,
     };
     for (const f of this.files.values()) {
-      const lines = f.hasLineData ? countLines(f.lines) : fromSummary(f.lh, f.lf);
-      const branches = f.hasBranchData ? countMap(f.branches) : fromSummary(f.brh, f.brf);
-      const functions = f.hasFunctionData ? countMap(f.functions) : fromSummary(f.fnh, f.fnf);
+      const lines = f.hasLineData ? { covered: f.linesCovered, total: f.linesTotal } : fromSummary(f.lh, f.lf);
+      const branches = f.hasBranchData ? f.branches.summarise() : fromSummary(f.brh, f.brf);
+      const functions = f.hasFunctionData ? f.functions.summarise() : fromSummary(f.fnh, f.fnf);
       files.push({ path: f.path, lines, branches, functions, statements: null });
       add(totals.lines, lines);
       add(totals.branches, branches);
@@ -369,9 +509,9 @@ class LcovReader {
   }
 }
 
-function isBlank(buf: string, s: number, e: number): boolean {
+function isBlank(b: Buffer, s: number, e: number): boolean {
   for (let i = s; i < e; i++) {
-    const c = buf.charCodeAt(i);
+    const c = b[i];
     if (c !== 32 && c !== 9) return false;
   }
   return true;
@@ -380,25 +520,6 @@ function isBlank(buf: string, s: number, e: number): boolean {
 function add(into: CoverageCounter, c: CoverageCounter): void {
   into.covered += c.covered;
   into.total += c.total;
-}
-
-function countLines(lines: Uint8Array): CoverageCounter {
-  let covered = 0;
-  let total = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const v = lines[i];
-    if (v !== 0) {
-      total++;
-      if (v === LINE_COVERED) covered++;
-    }
-  }
-  return { covered, total };
-}
-
-function countMap(m: Map<number, number>): CoverageCounter {
-  let covered = 0;
-  for (const v of m.values()) covered += v;
-  return { covered, total: m.size };
 }
 
 function fromSummary(hit: number, found: number): CoverageCounter {
@@ -433,14 +554,44 @@ export class LcovParser implements ReportParser {
 
   async parse(input: AsyncIterable<Buffer>): Promise<ParsedCoverageReport> {
     const reader = new LcovReader();
-    let rest = '';
-    for await (const text of decodeChunks(input, LABEL)) {
-      // join() builds a flat string (a `+` rope would be walked on every access).
-      const buf = rest.length > 0 ? [rest, text].join('') : text;
-      const used = reader.lines(buf);
-      rest = used === buf.length ? '' : buf.slice(used);
+    // Bytes of an unfinished line carried over to the next chunk.
+    let carry: Buffer | undefined;
+    let first = true;
+    for await (const raw of input) {
+      let chunk = toBuffer(raw);
+      if (chunk.length === 0) continue;
+      if (carry) {
+        const nl = chunk.indexOf(10);
+        if (nl === -1) {
+          carry = Buffer.concat([carry, chunk]);
+          if (carry.length > MAX_LINE_LENGTH) throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
+          continue;
+        }
+        const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        carry = undefined;
+        if (first) {
+          // The first line: skip a UTF-8 byte order mark.
+          first = false;
+          reader.line(joined.subarray(byteOrderMark(joined, LABEL)));
+        } else {
+          reader.line(joined);
+        }
+        chunk = chunk.subarray(nl + 1);
+      } else if (first) {
+        if (chunk.length < 4 && chunk.indexOf(10) === -1) {
+          carry = chunk;
+          continue;
+        }
+        first = false;
+        chunk = chunk.subarray(byteOrderMark(chunk, LABEL));
+      }
+      const used = reader.lines(chunk, 0);
+      if (used < chunk.length) {
+        carry = Buffer.from(chunk.subarray(used)); // a copy: the chunk itself is not kept
+        if (carry.length > MAX_LINE_LENGTH) throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
+      }
     }
-    if (rest.length > 0) reader.last(rest);
+    if (carry) reader.line(first ? carry.subarray(byteOrderMark(carry, LABEL)) : carry);
     return reader.finish();
   }
 }

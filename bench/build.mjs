@@ -8,7 +8,11 @@ const require = createRequire(import.meta.url);
 
 export async function buildParsers() {
   const esbuild = require('esbuild');
-  const backend = dirname(require.resolve('@devops-growth/backstage-plugin-devops-backend/package.json'));
+  const backend = dirname(
+    require.resolve(
+      '@devops-growth/backstage-plugin-devops-backend/package.json',
+    ),
+  );
   const outfile = join(here, 'out', 'parsers.cjs');
   await esbuild.build({
     entryPoints: [join(backend, 'src', 'parsers', 'index.ts')],

@@ -15,7 +15,9 @@ const runs = Number(runsArg ?? 1);
 async function ours() {
   const { builtInReportParsers } = require(join(here, 'out', 'parsers.cjs'));
   const parser = builtInReportParsers().find(p => p.format === format);
-  const report = await parser.parse(createReadStream(file, { highWaterMark: 64 * 1024 }));
+  const report = await parser.parse(
+    createReadStream(file, { highWaterMark: 64 * 1024 }),
+  );
   return { files: report.files.length, lines: report.totals.lines };
 }
 
@@ -26,16 +28,25 @@ async function ours() {
  * of xml2js that body-parser-xml depends on), then the converter's `convert(body, scmFiles)`.
  * scmFiles is [] (no `scm-only` annotation), as in the default set-up.
  */
-const community = dirname(require.resolve('@backstage-community/plugin-code-coverage-backend/package.json'));
+const community = dirname(
+  require.resolve(
+    '@backstage-community/plugin-code-coverage-backend/package.json',
+  ),
+);
 const communityRequire = createRequire(join(community, 'package.json'));
-const bodyParserXmlRequire = createRequire(communityRequire.resolve('body-parser-xml'));
+const bodyParserXmlRequire = createRequire(
+  communityRequire.resolve('body-parser-xml'),
+);
 const xml2js = bodyParserXmlRequire('xml2js');
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function readBody() {
   // raw-body collects the chunks and decodes them into one string.
   const chunks = [];
-  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 })) chunks.push(chunk);
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 64 * 1024,
+  }))
+    chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -47,7 +58,9 @@ async function theirs() {
     return { files: files.length, lines: countLines(files) };
   }
   const body = await new Promise((resolve, reject) => {
-    new xml2js.Parser({ async: true }).parseString(text, (err, xml) => (err ? reject(err) : resolve(xml)));
+    new xml2js.Parser({ async: true }).parseString(text, (err, xml) =>
+      err ? reject(err) : resolve(xml),
+    );
   });
   delete body.__proto__;
   delete body.constructor;
@@ -86,5 +99,7 @@ try {
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ok: true, ms, maxRssMb, summary }));
 } catch (e) {
-  process.stdout.write(JSON.stringify({ ok: false, error: String(e?.message ?? e).slice(0, 200) }));
+  process.stdout.write(
+    JSON.stringify({ ok: false, error: String(e?.message ?? e).slice(0, 200) }),
+  );
 }

@@ -32,7 +32,9 @@ async function writeFile(file, gen) {
     }
   }
   out.write(pending);
-  await new Promise((resolve, reject) => out.end(err => (err ? reject(err) : resolve())));
+  await new Promise((resolve, reject) =>
+    out.end(err => (err ? reject(err) : resolve())),
+  );
   renameSync(tmp, file);
 }
 
@@ -50,7 +52,10 @@ function sourceFile(random, lineCount) {
   const methods = [];
   for (let i = 0; i < lines.length; ) {
     const size = 3 + Math.floor(random() * 20);
-    methods.push({ name: `method${methods.length}`, lines: lines.slice(i, i + size) });
+    methods.push({
+      name: `method${methods.length}`,
+      lines: lines.slice(i, i + size),
+    });
     i += size;
   }
   return { lines, methods };
@@ -62,17 +67,23 @@ function* lcov(totalLines, seed) {
   const random = rng(seed);
   let written = 0;
   for (let f = 0; written < totalLines; f++) {
-    const { lines, methods } = sourceFile(random, 150 + Math.floor(random() * 100));
+    const { lines, methods } = sourceFile(
+      random,
+      150 + Math.floor(random() * 100),
+    );
     yield `TN:\nSF:src/module${f % 50}/file${f}.ts\n`;
     for (const m of methods) yield `FN:${m.lines[0].n},${m.name}\n`;
     for (const m of methods) yield `FNDA:${m.lines[0].hits},${m.name}\n`;
-    yield `FNF:${methods.length}\nFNH:${methods.filter(m => m.lines[0].hits > 0).length}\n`;
+    yield `FNF:${methods.length}\nFNH:${
+      methods.filter(m => m.lines[0].hits > 0).length
+    }\n`;
     let brf = 0;
     let brh = 0;
     let block = 0;
     for (const l of lines) {
       for (let b = 0; b < l.branches; b++) {
-        const taken = l.hits === 0 ? '-' : b < l.covered ? String(1 + (b % 3)) : '0';
+        const taken =
+          l.hits === 0 ? '-' : b < l.covered ? String(1 + (b % 3)) : '0';
         yield `BRDA:${l.n},${block},${b},${taken}\n`;
         brf++;
         if (taken !== '-' && taken !== '0') brh++;
@@ -81,13 +92,21 @@ function* lcov(totalLines, seed) {
     }
     yield `BRF:${brf}\nBRH:${brh}\n`;
     for (const l of lines) yield `DA:${l.n},${l.hits}\n`;
-    yield `LF:${lines.length}\nLH:${lines.filter(l => l.hits > 0).length}\nend_of_record\n`;
+    yield `LF:${lines.length}\nLH:${
+      lines.filter(l => l.hits > 0).length
+    }\nend_of_record\n`;
     written += lines.length;
   }
 }
 
 /** Cobertura as Java Cobertura writes it: method lines repeated under <methods>, then the class lines. */
-function* cobertura({ seed, classes, linesPerClass, minBytes = 0, maxLines = Infinity }) {
+function* cobertura({
+  seed,
+  classes,
+  linesPerClass,
+  minBytes = 0,
+  maxLines = Infinity,
+}) {
   const random = rng(seed);
   yield '<?xml version="1.0" ?>\n<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">\n';
   yield `<coverage line-rate="0.7" branch-rate="0.5" lines-covered="0" lines-valid="0" branches-covered="0" branches-valid="0" complexity="0" version="2.1.1" timestamp="1700000000000">\n  <sources>\n    <source>/build/src/main/java</source>\n  </sources>\n  <packages>\n`;
@@ -97,20 +116,47 @@ function* cobertura({ seed, classes, linesPerClass, minBytes = 0, maxLines = Inf
     if (lineTotal >= maxLines) break;
     if (c % 20 === 0) {
       if (c > 0) yield '      </classes>\n    </package>\n';
-      yield `    <package name="com.example.pkg${c / 20}" line-rate="0.7" branch-rate="0.5" complexity="0">\n      <classes>\n`;
+      yield `    <package name="com.example.pkg${
+        c / 20
+      }" line-rate="0.7" branch-rate="0.5" complexity="0">\n      <classes>\n`;
     }
-    const count = typeof linesPerClass === 'function' ? linesPerClass(random) : linesPerClass;
+    const count =
+      typeof linesPerClass === 'function'
+        ? linesPerClass(random)
+        : linesPerClass;
     const { lines, methods } = sourceFile(random, count);
     lineTotal += lines.length;
     const parts = [];
     const file = `com/example/pkg${Math.floor(c / 20)}/Type${c}.java`;
-    parts.push(`        <class name="com.example.pkg${Math.floor(c / 20)}.Type${c}" filename="${file}" line-rate="${rate(lines.filter(l => l.hits).length, lines.length)}" branch-rate="0.5" complexity="1.0">\n          <methods>\n`);
+    parts.push(
+      `        <class name="com.example.pkg${Math.floor(
+        c / 20,
+      )}.Type${c}" filename="${file}" line-rate="${rate(
+        lines.filter(l => l.hits).length,
+        lines.length,
+      )}" branch-rate="0.5" complexity="1.0">\n          <methods>\n`,
+    );
     const line = l =>
       l.branches
-        ? `                <line number="${l.n}" hits="${l.hits}" branch="true" condition-coverage="${Math.round((100 * l.covered) / l.branches)}% (${l.covered}/${l.branches})">\n                  <conditions>\n                    <condition number="0" type="jump" coverage="${Math.round((100 * l.covered) / l.branches)}%"/>\n                  </conditions>\n                </line>\n`
+        ? `                <line number="${l.n}" hits="${
+            l.hits
+          }" branch="true" condition-coverage="${Math.round(
+            (100 * l.covered) / l.branches,
+          )}% (${l.covered}/${
+            l.branches
+          })">\n                  <conditions>\n                    <condition number="0" type="jump" coverage="${Math.round(
+            (100 * l.covered) / l.branches,
+          )}%"/>\n                  </conditions>\n                </line>\n`
         : `                <line number="${l.n}" hits="${l.hits}" branch="false"/>\n`;
     for (const m of methods) {
-      parts.push(`            <method name="${m.name}" signature="(Ljava/lang/String;I)V" line-rate="${rate(m.lines.filter(l => l.hits).length, m.lines.length)}" branch-rate="1.0" complexity="1">\n              <lines>\n`);
+      parts.push(
+        `            <method name="${
+          m.name
+        }" signature="(Ljava/lang/String;I)V" line-rate="${rate(
+          m.lines.filter(l => l.hits).length,
+          m.lines.length,
+        )}" branch-rate="1.0" complexity="1">\n              <lines>\n`,
+      );
       for (const l of m.lines) parts.push(line(l));
       parts.push('              </lines>\n            </method>\n');
     }
@@ -128,8 +174,33 @@ function* cobertura({ seed, classes, linesPerClass, minBytes = 0, maxLines = Inf
 function* jacoco(totalLines, seed) {
   const random = rng(seed);
   const counters = (k, includeClass) =>
-    `<counter type="INSTRUCTION" missed="${k.mi}" covered="${k.ci}"/><counter type="BRANCH" missed="${k.mb}" covered="${k.cb}"/><counter type="LINE" missed="${k.ml}" covered="${k.cl}"/><counter type="COMPLEXITY" missed="${k.mc}" covered="${k.cc}"/><counter type="METHOD" missed="${k.mm}" covered="${k.cm}"/>${includeClass ? `<counter type="CLASS" missed="${k.mk}" covered="${k.ck}"/>` : ''}`;
-  const zero = () => ({ mi: 0, ci: 0, mb: 0, cb: 0, ml: 0, cl: 0, mc: 0, cc: 0, mm: 0, cm: 0, mk: 0, ck: 0 });
+    `<counter type="INSTRUCTION" missed="${k.mi}" covered="${
+      k.ci
+    }"/><counter type="BRANCH" missed="${k.mb}" covered="${
+      k.cb
+    }"/><counter type="LINE" missed="${k.ml}" covered="${
+      k.cl
+    }"/><counter type="COMPLEXITY" missed="${k.mc}" covered="${
+      k.cc
+    }"/><counter type="METHOD" missed="${k.mm}" covered="${k.cm}"/>${
+      includeClass
+        ? `<counter type="CLASS" missed="${k.mk}" covered="${k.ck}"/>`
+        : ''
+    }`;
+  const zero = () => ({
+    mi: 0,
+    ci: 0,
+    mb: 0,
+    cb: 0,
+    ml: 0,
+    cl: 0,
+    mc: 0,
+    cc: 0,
+    mm: 0,
+    cm: 0,
+    mk: 0,
+    ck: 0,
+  });
   const add = (a, b) => Object.keys(a).forEach(k => (a[k] += b[k]));
   yield '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd"><report name="bench"><sessioninfo id="bench-1" start="1700000000000" dump="1700000001000"/>';
   const report = zero();
@@ -140,7 +211,10 @@ function* jacoco(totalLines, seed) {
     const sources = [];
     const classes = [];
     for (let c = 0; c < 10 && written < totalLines; c++) {
-      const { lines, methods } = sourceFile(random, 150 + Math.floor(random() * 100));
+      const { lines, methods } = sourceFile(
+        random,
+        150 + Math.floor(random() * 100),
+      );
       written += lines.length;
       const cls = zero();
       let classXml = `<class name="${pkgName}/Type${c}" sourcefilename="Type${c}.java">`;
@@ -155,36 +229,80 @@ function* jacoco(totalLines, seed) {
           else k.ml++;
           k.cb += l.hits ? l.covered : 0;
           k.mb += l.branches - (l.hits ? l.covered : 0);
-          lineXml += `<line nr="${l.n}" mi="${l.hits ? 0 : instr}" ci="${l.hits ? instr : 0}" mb="${l.branches - (l.hits ? l.covered : 0)}" cb="${l.hits ? l.covered : 0}"/>`;
+          lineXml += `<line nr="${l.n}" mi="${l.hits ? 0 : instr}" ci="${
+            l.hits ? instr : 0
+          }" mb="${l.branches - (l.hits ? l.covered : 0)}" cb="${
+            l.hits ? l.covered : 0
+          }"/>`;
         }
         const called = m.lines[0].hits > 0;
         k.mm = called ? 0 : 1;
         k.cm = called ? 1 : 0;
         k.mc = k.mm + Math.floor(k.mb / 2);
         k.cc = k.cm + Math.floor(k.cb / 2);
-        classXml += `<method name="${m.name}" desc="(Ljava/lang/String;)V" line="${m.lines[0].n}">${counters(k, false)}</method>`;
+        classXml += `<method name="${
+          m.name
+        }" desc="(Ljava/lang/String;)V" line="${m.lines[0].n}">${counters(
+          k,
+          false,
+        )}</method>`;
         add(cls, k);
       }
       cls.ck = cls.cm > 0 ? 1 : 0;
       cls.mk = 1 - cls.ck;
       classes.push(`${classXml}${counters(cls, true)}</class>`);
-      sources.push(`<sourcefile name="Type${c}.java">${lineXml}${counters(cls, true)}</sourcefile>`);
+      sources.push(
+        `<sourcefile name="Type${c}.java">${lineXml}${counters(
+          cls,
+          true,
+        )}</sourcefile>`,
+      );
       add(pkg, cls);
     }
     // As JaCoCo writes a package: its classes, then its source files, then its counters.
-    yield `<package name="${pkgName}">${classes.join('')}${sources.join('')}${counters(pkg, true)}</package>`;
+    yield `<package name="${pkgName}">${classes.join('')}${sources.join(
+      '',
+    )}${counters(pkg, true)}</package>`;
     add(report, pkg);
   }
   yield `${counters(report, true)}</report>`;
 }
 
-
 export const INPUTS = [
   { format: 'lcov', file: 'lcov-100k-lines.info', gen: () => lcov(100_000, 1) },
-  { format: 'cobertura', file: 'cobertura-100k-lines.xml', gen: () => cobertura({ seed: 2, classes: 0, linesPerClass: r => 150 + Math.floor(r() * 100), maxLines: 100_000, minBytes: Infinity }) },
-  { format: 'jacoco', file: 'jacoco-100k-lines.xml', gen: () => jacoco(100_000, 3) },
-  { format: 'cobertura', file: 'cobertura-large-classes.xml', gen: () => cobertura({ seed: 4, classes: 4, linesPerClass: 30_000 }) },
-  { format: 'cobertura', file: 'cobertura-100mb.xml', gen: () => cobertura({ seed: 5, classes: 0, linesPerClass: r => 150 + Math.floor(r() * 150), minBytes: 100 * MiB }) },
+  {
+    format: 'cobertura',
+    file: 'cobertura-100k-lines.xml',
+    gen: () =>
+      cobertura({
+        seed: 2,
+        classes: 0,
+        linesPerClass: r => 150 + Math.floor(r() * 100),
+        maxLines: 100_000,
+        minBytes: Infinity,
+      }),
+  },
+  {
+    format: 'jacoco',
+    file: 'jacoco-100k-lines.xml',
+    gen: () => jacoco(100_000, 3),
+  },
+  {
+    format: 'cobertura',
+    file: 'cobertura-large-classes.xml',
+    gen: () => cobertura({ seed: 4, classes: 4, linesPerClass: 30_000 }),
+  },
+  {
+    format: 'cobertura',
+    file: 'cobertura-100mb.xml',
+    gen: () =>
+      cobertura({
+        seed: 5,
+        classes: 0,
+        linesPerClass: r => 150 + Math.floor(r() * 150),
+        minBytes: 100 * MiB,
+      }),
+  },
 ];
 
 export async function generate({ force = false, log = console.log } = {}) {
@@ -194,7 +312,11 @@ export async function generate({ force = false, log = console.log } = {}) {
     if (!force && existsSync(path)) continue;
     const started = Date.now();
     await writeFile(path, input.gen);
-    log(`generated ${input.file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `generated ${input.file} in ${((Date.now() - started) / 1000).toFixed(
+        1,
+      )} s`,
+    );
   }
   return INPUTS.map(i => ({ ...i, path: join(OUT, i.file) }));
 }

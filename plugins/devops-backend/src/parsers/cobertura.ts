@@ -1,6 +1,18 @@
-import { CoverageCounter, FileCoverage } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedCoverageReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
-import { addCounters, detach, parseCount, pathProblem, reportError } from './common';
+import {
+  CoverageCounter,
+  FileCoverage,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  ParsedCoverageReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
+import {
+  addCounters,
+  detach,
+  parseCount,
+  pathProblem,
+  reportError,
+} from './common';
 import { XmlHandler, XmlScanner, scanXml } from './xml/XmlScanner';
 
 const LABEL = 'Cobertura XML';
@@ -18,7 +30,8 @@ function parseConditionCoverage(s: string): [number, number] | undefined {
   if (open === -1 || slash === -1 || close === -1) return undefined;
   const covered = parseCount(s.slice(open + 1, slash).trim());
   const total = parseCount(s.slice(slash + 1, close).trim());
-  if (covered < 0 || total < 0 || covered > total || total > MAX_CONDITIONS) return undefined;
+  if (covered < 0 || total < 0 || covered > total || total > MAX_CONDITIONS)
+    return undefined;
   return [covered, total];
 }
 
@@ -48,7 +61,8 @@ class CoberturaHandler implements XmlHandler {
       case 'class': {
         if (this.inClass) throw s.error('<class> nested in <class>');
         const filename = s.attr('filename');
-        if (filename === undefined) throw s.error('<class> without a filename attribute');
+        if (filename === undefined)
+          throw s.error('<class> without a filename attribute');
         const problem = pathProblem(filename);
         if (problem) throw s.error(problem);
         if (filename !== this.path) {
@@ -81,7 +95,8 @@ class CoberturaHandler implements XmlHandler {
   close(_s: XmlScanner, name: string): void {
     if (name === 'method') {
       this.fnTotal++;
-      if (this.methodHits > 0 || (this.methodHits < 0 && this.methodLineHit)) this.fnCovered++;
+      if (this.methodHits > 0 || (this.methodHits < 0 && this.methodLineHit))
+        this.fnCovered++;
       this.inMethod = false;
     } else if (name === 'class') {
       this.inClass = false;
@@ -94,7 +109,9 @@ class CoberturaHandler implements XmlHandler {
     const number = parseCount(numberAttr);
     if (number < 0) {
       throw s.error(
-        numberAttr === undefined ? '<line> without a number attribute' : `invalid line number="${numberAttr}"`,
+        numberAttr === undefined
+          ? '<line> without a number attribute'
+          : `invalid line number="${numberAttr}"`,
       );
     }
     const hitsAttr = s.attr('hits');
@@ -104,7 +121,9 @@ class CoberturaHandler implements XmlHandler {
       hits = Number(hitsAttr);
       if (hitsAttr === undefined || hitsAttr.trim() === '' || !(hits >= 0)) {
         throw s.error(
-          hitsAttr === undefined ? `<line number="${number}"> without a hits attribute` : `invalid hits="${hitsAttr}" on line ${number}`,
+          hitsAttr === undefined
+            ? `<line number="${number}"> without a hits attribute`
+            : `invalid hits="${hitsAttr}" on line ${number}`,
         );
       }
     }
@@ -113,8 +132,10 @@ class CoberturaHandler implements XmlHandler {
       const cc = s.attr('condition-coverage');
       if (cc !== undefined) {
         const parsed = parseConditionCoverage(cc);
-        if (!parsed) throw s.error(`invalid condition-coverage="${cc}" on line ${number}`);
-        value += parsed[0] * BRANCH_COVERED_UNIT + parsed[1] * BRANCH_TOTAL_UNIT;
+        if (!parsed)
+          throw s.error(`invalid condition-coverage="${cc}" on line ${number}`);
+        value +=
+          parsed[0] * BRANCH_COVERED_UNIT + parsed[1] * BRANCH_TOTAL_UNIT;
       }
     }
     if (this.inMethod) {
@@ -144,14 +165,18 @@ class CoberturaHandler implements XmlHandler {
       if (v >= BRANCH_COVERED_UNIT) {
         const total = Math.floor(v / BRANCH_TOTAL_UNIT);
         brTotal += total;
-        brCovered += Math.floor((v - total * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT);
+        brCovered += Math.floor(
+          (v - total * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT,
+        );
       }
     }
     const summary: FileCoverage = {
       path,
       lines: { covered, total: this.lines.size },
       branches: { covered: brCovered, total: brTotal },
-      functions: this.fileHasMethods ? { covered: this.fnCovered, total: this.fnTotal } : null,
+      functions: this.fileHasMethods
+        ? { covered: this.fnCovered, total: this.fnTotal }
+        : null,
       statements: null,
     };
     const existing = this.byPath.get(path);
@@ -174,16 +199,23 @@ class CoberturaHandler implements XmlHandler {
   finish(): ParsedCoverageReport {
     this.flush();
     if (!this.sawClass) {
-      throw reportError(LABEL, undefined, 'the report has no <class> elements (no files)');
+      throw reportError(
+        LABEL,
+        undefined,
+        'the report has no <class> elements (no files)',
+      );
     }
     const totals = {
       lines: { covered: 0, total: 0 } as CoverageCounter,
       branches: { covered: 0, total: 0 } as CoverageCounter,
-      functions: this.sawMethod ? ({ covered: 0, total: 0 } as CoverageCounter) : null,
+      functions: this.sawMethod
+        ? ({ covered: 0, total: 0 } as CoverageCounter)
+        : null,
       statements: null,
     };
     for (const f of this.files) {
-      if (this.sawMethod && !f.functions) f.functions = { covered: 0, total: 0 };
+      if (this.sawMethod && !f.functions)
+        f.functions = { covered: 0, total: 0 };
       totals.lines.covered += f.lines!.covered;
       totals.lines.total += f.lines!.total;
       totals.branches.covered += f.branches!.covered;
@@ -202,8 +234,12 @@ function mergeLine(a: number, b: number): number {
   const hit = (a & 1) | (b & 1);
   const aTotal = Math.floor(a / BRANCH_TOTAL_UNIT);
   const bTotal = Math.floor(b / BRANCH_TOTAL_UNIT);
-  const aCov = Math.floor((a - aTotal * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT);
-  const bCov = Math.floor((b - bTotal * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT);
+  const aCov = Math.floor(
+    (a - aTotal * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT,
+  );
+  const bCov = Math.floor(
+    (b - bTotal * BRANCH_TOTAL_UNIT) / BRANCH_COVERED_UNIT,
+  );
   let total = aTotal;
   let cov = aCov;
   if (bTotal > aTotal) {

@@ -8,7 +8,9 @@ export function reportError(
   problem: string,
 ): InputError {
   return new InputError(
-    line === undefined ? `${label}: ${problem}` : `${label} line ${line}: ${problem}`,
+    line === undefined
+      ? `${label}: ${problem}`
+      : `${label} line ${line}: ${problem}`,
   );
 }
 
@@ -34,9 +36,14 @@ export function detach(s: string): string {
 
 /** Shortens `s` for an error message. */
 export function excerpt(s: string, max = 40): string {
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, c =>
-    c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  let clean = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c === 9) clean += '\\t';
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+      clean += `\\u${c.toString(16).padStart(4, '0')}`;
+    else clean += ch;
+  }
   return clean.length > max ? `${clean.slice(0, max)}...` : clean;
 }
 
@@ -52,7 +59,10 @@ export function pathProblem(path: string): string | undefined {
   for (let i = 0; i < path.length; i++) {
     const c = path.charCodeAt(i);
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-      return `file path "${excerpt(path, 80)}" contains a control character (code ${c})`;
+      return `file path "${excerpt(
+        path,
+        80,
+      )}" contains a control character (code ${c})`;
     }
   }
   return undefined;
@@ -87,7 +97,9 @@ export function parseCount(s: string | undefined): number {
   }
   const len = s.length;
   if (len === 0 || len > 15) {
-    return len > 15 && /^[0-9]+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : -1;
+    return len > 15 && /^[0-9]+$/.test(s) && Number.isSafeInteger(Number(s))
+      ? Number(s)
+      : -1;
   }
   let n = 0;
   for (let i = 0; i < len; i++) {
@@ -117,7 +129,12 @@ export function hash53(s: string, seed = 0): number {
 }
 
 /** cyrb53 over bytes `b[start..end)` (the same idea as `hash53`, without decoding to a string). */
-export function hash53Bytes(b: Uint8Array, start: number, end: number, seed = 0): number {
+export function hash53Bytes(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  seed = 0,
+): number {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = start; i < end; i++) {
@@ -134,14 +151,24 @@ export function hash53Bytes(b: Uint8Array, start: number, end: number, seed = 0)
 
 /** Refuses UTF-16/UTF-32 byte order marks; returns how many bytes of UTF-8 BOM to skip. */
 export function byteOrderMark(bytes: Uint8Array, label: string): number {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+  if (
+    bytes.length >= 3 &&
+    bytes[0] === 0xef &&
+    bytes[1] === 0xbb &&
+    bytes[2] === 0xbf
+  ) {
     return 3;
   }
   if (
     bytes.length >= 2 &&
-    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) ||
+      (bytes[0] === 0xfe && bytes[1] === 0xff))
   ) {
-    throw reportError(label, 1, 'UTF-16/UTF-32 encoded reports are not supported, send UTF-8');
+    throw reportError(
+      label,
+      1,
+      'UTF-16/UTF-32 encoded reports are not supported, send UTF-8',
+    );
   }
   return 0;
 }
@@ -149,7 +176,9 @@ export function byteOrderMark(bytes: Uint8Array, label: string): number {
 /** A chunk as a Buffer (strings are UTF-8 encoded). */
 export function toBuffer(raw: Buffer | Uint8Array | string): Buffer {
   if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
-  return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return Buffer.isBuffer(raw)
+    ? raw
+    : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
 /**
@@ -177,15 +206,26 @@ export async function* decodeChunks(
       const declared = sniffEncoding(bytes.subarray(offset, offset + 512));
       if (declared) {
         const norm = declared.toLowerCase();
-        if (norm === 'utf-8' || norm === 'utf8' || norm === 'us-ascii' || norm === 'ascii') {
+        if (
+          norm === 'utf-8' ||
+          norm === 'utf8' ||
+          norm === 'us-ascii' ||
+          norm === 'ascii'
+        ) {
           encoding = 'utf-8';
-        } else if (norm === 'iso-8859-1' || norm === 'latin1' || norm === 'latin-1') {
+        } else if (
+          norm === 'iso-8859-1' ||
+          norm === 'latin1' ||
+          norm === 'latin-1'
+        ) {
           encoding = 'latin1';
         } else {
           throw reportError(
             label,
             1,
-            `unsupported encoding "${excerpt(declared)}" in the XML declaration (UTF-8 or ISO-8859-1 expected)`,
+            `unsupported encoding "${excerpt(
+              declared,
+            )}" in the XML declaration (UTF-8 or ISO-8859-1 expected)`,
           );
         }
       }
@@ -201,13 +241,18 @@ export async function* decodeChunks(
       yield raw;
       continue;
     }
-    const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    const chunk = Buffer.isBuffer(raw)
+      ? raw
+      : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     if (chunk.length === 0) continue;
     let text: string;
     if (!decoder) {
       // Wait for enough bytes to see the byte order mark and the XML declaration.
       head = head ? Buffer.concat([head, chunk]) : chunk;
-      if (head.length < 512 && !(options.sniffXmlEncoding ? hasDeclEnd(head) : head.length >= 4)) {
+      if (
+        head.length < 512 &&
+        !(options.sniffXmlEncoding ? hasDeclEnd(head) : head.length >= 4)
+      ) {
         continue;
       }
       text = start(head);

@@ -235,7 +235,10 @@ describe('Cobertura on real reports', () => {
     </class>
   </classes></package></packages>
 </coverage>`;
-    const report = (await parseBoth(cobertura, Buffer.from(xml))) as ParsedCoverageReport;
+    const report = (await parseBoth(
+      cobertura,
+      Buffer.from(xml),
+    )) as ParsedCoverageReport;
     expect(byPath(report)['com/example/Foo.java']).toEqual({
       path: 'com/example/Foo.java',
       lines: c(3, 4),
@@ -255,8 +258,16 @@ describe('Cobertura on real reports', () => {
   it('reports functions as null when the report has no <method> at all (coverage.py style)', async () => {
     const xml =
       '<coverage><packages><package name="."><classes><class name="a.py" filename="a.py"><methods/><lines><line number="1" hits="1"/></lines></class></classes></package></packages></coverage>';
-    const report = (await parseBoth(cobertura, Buffer.from(xml))) as ParsedCoverageReport;
-    expect(report.totals).toEqual({ lines: c(1, 1), branches: c(0, 0), functions: null, statements: null });
+    const report = (await parseBoth(
+      cobertura,
+      Buffer.from(xml),
+    )) as ParsedCoverageReport;
+    expect(report.totals).toEqual({
+      lines: c(1, 1),
+      branches: c(0, 0),
+      functions: null,
+      statements: null,
+    });
   });
 });
 
@@ -311,16 +322,56 @@ describe('Istanbul coverage-summary.json on a real report', () => {
 
 describe('hostile and malformed coverage input', () => {
   it.each([
-    ['billion laughs', 'hostile/billion-laughs.xml', /line 2: the DOCTYPE declares entities.*billion laughs/],
-    ['XXE to a file', 'hostile/xxe-file.xml', /expected <coverage> root element, found <testsuites>|DOCTYPE declares entities/],
-    ['mismatched tags', 'hostile/mismatched-tags.xml', /^Cobertura XML line 9: mismatched tag: expected <\/lines>, found <\/class>$/],
-    ['truncated document', 'hostile/truncated-cobertura.xml', /^Cobertura XML line 34: unexpected end of document inside <lines>$/],
-    ['a JUnit file', 'real/jest-junit.xml', /^Cobertura XML line 2: expected <coverage> root element, found <testsuites>$/],
-    ['binary garbage', 'hostile/binary-garbage.gz', /^Cobertura XML line 1: not an XML document/],
-    ['an empty body', 'hostile/empty.txt', /^Cobertura XML: the report is empty$/],
-    ['garbage before the root', 'hostile/garbage-before-root.xml', /^Cobertura XML line 1: not an XML document \(it starts with "HTTP\/1.1 200 OK"\)$/],
-    ['a control character in a file name', 'hostile/cobertura-control-char-path.xml', /^Cobertura XML line 4: file path "src\/a\\tb.js" contains a control character \(code 9\)$/],
-    ['a NUL character reference', 'hostile/cobertura-nul-char-ref.xml', /line 4: character reference "&#0;" is not a valid XML character/],
+    [
+      'billion laughs',
+      'hostile/billion-laughs.xml',
+      /line 2: the DOCTYPE declares entities.*billion laughs/,
+    ],
+    [
+      'XXE to a file',
+      'hostile/xxe-file.xml',
+      /expected <coverage> root element, found <testsuites>|DOCTYPE declares entities/,
+    ],
+    [
+      'mismatched tags',
+      'hostile/mismatched-tags.xml',
+      /^Cobertura XML line 9: mismatched tag: expected <\/lines>, found <\/class>$/,
+    ],
+    [
+      'truncated document',
+      'hostile/truncated-cobertura.xml',
+      /^Cobertura XML line 34: unexpected end of document inside <lines>$/,
+    ],
+    [
+      'a JUnit file',
+      'real/jest-junit.xml',
+      /^Cobertura XML line 2: expected <coverage> root element, found <testsuites>$/,
+    ],
+    [
+      'binary garbage',
+      'hostile/binary-garbage.gz',
+      /^Cobertura XML line 1: not an XML document/,
+    ],
+    [
+      'an empty body',
+      'hostile/empty.txt',
+      /^Cobertura XML: the report is empty$/,
+    ],
+    [
+      'garbage before the root',
+      'hostile/garbage-before-root.xml',
+      /^Cobertura XML line 1: not an XML document \(it starts with "HTTP\/1.1 200 OK"\)$/,
+    ],
+    [
+      'a control character in a file name',
+      'hostile/cobertura-control-char-path.xml',
+      /^Cobertura XML line 4: file path "src\/a\\tb.js" contains a control character \(code 9\)$/,
+    ],
+    [
+      'a NUL character reference',
+      'hostile/cobertura-nul-char-ref.xml',
+      /line 4: character reference "&#0;" is not a valid XML character/,
+    ],
   ])('Cobertura refuses %s', async (_what, file, message) => {
     const error = await parseError(cobertura, fixture(file));
     expect(error).toBeInstanceOf(InputError);
@@ -329,30 +380,69 @@ describe('hostile and malformed coverage input', () => {
 
   it('refuses XXE through a parameter entity to an http URL (JaCoCo)', async () => {
     const error = await parseError(jacoco, fixture('hostile/xxe-http.xml'));
-    expect(error.message).toMatch(/^JaCoCo XML line 2: the DOCTYPE declares entities/);
+    expect(error.message).toMatch(
+      /^JaCoCo XML line 2: the DOCTYPE declares entities/,
+    );
   });
 
   it('refuses a JaCoCo report without source files and a Cobertura report without classes', async () => {
-    expect((await parseError(jacoco, Buffer.from('<report name="x"><sessioninfo id="a" start="1" dump="2"/></report>'))).message).toBe(
-      'JaCoCo XML: the report has no <sourcefile> elements (no files)',
-    );
-    expect((await parseError(cobertura, Buffer.from('<?xml version="1.0"?>\n<coverage><packages/></coverage>\n'))).message).toBe(
-      'Cobertura XML: the report has no <class> elements (no files)',
-    );
+    expect(
+      (
+        await parseError(
+          jacoco,
+          Buffer.from(
+            '<report name="x"><sessioninfo id="a" start="1" dump="2"/></report>',
+          ),
+        )
+      ).message,
+    ).toBe('JaCoCo XML: the report has no <sourcefile> elements (no files)');
+    expect(
+      (
+        await parseError(
+          cobertura,
+          Buffer.from(
+            '<?xml version="1.0"?>\n<coverage><packages/></coverage>\n',
+          ),
+        )
+      ).message,
+    ).toBe('Cobertura XML: the report has no <class> elements (no files)');
   });
 
   it('refuses bad attribute values with the line', async () => {
-    const xml = '<coverage>\n<packages><package name="p"><classes><class name="a" filename="a.js"><lines>\n<line number="x" hits="1"/>\n</lines></class></classes></package></packages></coverage>';
-    expect((await parseError(cobertura, Buffer.from(xml))).message).toBe('Cobertura XML line 3: invalid line number="x"');
+    const xml =
+      '<coverage>\n<packages><package name="p"><classes><class name="a" filename="a.js"><lines>\n<line number="x" hits="1"/>\n</lines></class></classes></package></packages></coverage>';
+    expect((await parseError(cobertura, Buffer.from(xml))).message).toBe(
+      'Cobertura XML line 3: invalid line number="x"',
+    );
   });
 
   it.each([
-    ['an unknown record', 'hostile/lcov-unknown-record.info', /^LCOV line 7: unknown record "FOO:1"$/],
-    ['a NUL in a file name', 'hostile/lcov-nul-in-path.info', /^LCOV line 2: file path "src\/evil\\u0000name.js" contains a control character/],
-    ['a truncated record', 'hostile/lcov-truncated.info', /^LCOV line 4: unexpected end of input: the record of src\/a.js has no end_of_record$/],
+    [
+      'an unknown record',
+      'hostile/lcov-unknown-record.info',
+      /^LCOV line 7: unknown record "FOO:1"$/,
+    ],
+    [
+      'a NUL in a file name',
+      'hostile/lcov-nul-in-path.info',
+      /^LCOV line 2: file path "src\/evil\\u0000name.js" contains a control character/,
+    ],
+    [
+      'a truncated record',
+      'hostile/lcov-truncated.info',
+      /^LCOV line 4: unexpected end of input: the record of src\/a.js has no end_of_record$/,
+    ],
     ['an empty body', 'hostile/empty.txt', /^LCOV: the report is empty$/],
-    ['binary garbage', 'hostile/binary-garbage.gz', /^LCOV line 1: unknown record/],
-    ['a Cobertura file', 'real/c8-cobertura.xml', /^LCOV line 1: unknown record "<\?xml version="1.0" \?>"$/],
+    [
+      'binary garbage',
+      'hostile/binary-garbage.gz',
+      /^LCOV line 1: unknown record/,
+    ],
+    [
+      'a Cobertura file',
+      'real/c8-cobertura.xml',
+      /^LCOV line 1: unknown record "<\?xml version="1.0" \?>"$/,
+    ],
   ])('LCOV refuses %s', async (_what, file, message) => {
     expect((await parseError(lcov, fixture(file))).message).toMatch(message);
   });
@@ -361,18 +451,41 @@ describe('hostile and malformed coverage input', () => {
     expect((await parseError(lcov, Buffer.from('TN:\nDA:1,1\n'))).message).toBe(
       'LCOV line 2: DA record outside a file record (no SF before it)',
     );
-    expect((await parseError(lcov, Buffer.from('SF:a\nDA:1\nend_of_record\n'))).message).toMatch(
-      /^LCOV line 2: malformed DA record "DA:1"/,
+    expect(
+      (await parseError(lcov, Buffer.from('SF:a\nDA:1\nend_of_record\n')))
+        .message,
+    ).toMatch(/^LCOV line 2: malformed DA record "DA:1"/);
+    expect((await parseError(lcov, Buffer.from('TN:\n'))).message).toBe(
+      'LCOV: the report has no SF records (no files)',
     );
-    expect((await parseError(lcov, Buffer.from('TN:\n'))).message).toBe('LCOV: the report has no SF records (no files)');
   });
 
   it.each([
-    ['JSON of another shape', 'hostile/not-istanbul-shape.json', /^Istanbul coverage-summary JSON line 5: found an array|"total".functions must be an object/],
-    ['malformed JSON', 'hostile/malformed.json', /^Istanbul coverage-summary JSON line 3: invalid JSON: expected a string key, found "}"$/],
-    ['an LCOV file', 'real/jest-lcov.info', /^Istanbul coverage-summary JSON line 1: not a JSON document \(it starts with "TN"\)$/],
-    ['an empty body', 'hostile/empty.txt', /^Istanbul coverage-summary JSON: the report is empty$/],
-    ['binary garbage', 'hostile/binary-garbage.gz', /^Istanbul coverage-summary JSON line 1: not a JSON document/],
+    [
+      'JSON of another shape',
+      'hostile/not-istanbul-shape.json',
+      /^Istanbul coverage-summary JSON line 5: found an array|"total".functions must be an object/,
+    ],
+    [
+      'malformed JSON',
+      'hostile/malformed.json',
+      /^Istanbul coverage-summary JSON line 3: invalid JSON: expected a string key, found "}"$/,
+    ],
+    [
+      'an LCOV file',
+      'real/jest-lcov.info',
+      /^Istanbul coverage-summary JSON line 1: not a JSON document \(it starts with "TN"\)$/,
+    ],
+    [
+      'an empty body',
+      'hostile/empty.txt',
+      /^Istanbul coverage-summary JSON: the report is empty$/,
+    ],
+    [
+      'binary garbage',
+      'hostile/binary-garbage.gz',
+      /^Istanbul coverage-summary JSON line 1: not a JSON document/,
+    ],
   ])('Istanbul summary refuses %s', async (_what, file, message) => {
     expect((await parseError(summary, fixture(file))).message).toMatch(message);
   });
@@ -380,22 +493,45 @@ describe('hostile and malformed coverage input', () => {
   it('Istanbul summary refuses missing total, missing metrics and truncated JSON', async () => {
     const metric = '{"total":1,"covered":1,"skipped":0,"pct":100}';
     const entry = `{"lines":${metric},"statements":${metric},"functions":${metric},"branches":${metric}}`;
-    expect((await parseError(summary, Buffer.from(`{"a.js":${entry}}`))).message).toMatch(/no "total" entry/);
-    expect((await parseError(summary, Buffer.from(`{"total":${entry}}`))).message).toBe(
-      'Istanbul coverage-summary JSON: the summary lists no files',
-    );
-    expect((await parseError(summary, Buffer.from(`{"total":{"lines":${metric}},"a.js":${entry}}`))).message).toMatch(
-      /line 1: "total" has no branches, functions, statements/,
-    );
-    expect((await parseError(summary, Buffer.from(`{"total":${entry},\n"a.js":${entry.slice(0, 40)}`))).message).toMatch(
-      /line 2: unexpected end of JSON inside a string/,
-    );
-    expect((await parseError(summary, Buffer.from(`{"total":${entry},\n"a.js":`))).message).toMatch(
-      /line 2: unexpected end of JSON inside an object/,
-    );
-    expect((await parseError(summary, Buffer.from(`{"total":${entry},"a.js":${entry.replace('"covered":1', '"covered":-1')}}`))).message).toMatch(
-      /"a.js".lines.covered must be a non-negative integer, found -1/,
-    );
+    expect(
+      (await parseError(summary, Buffer.from(`{"a.js":${entry}}`))).message,
+    ).toMatch(/no "total" entry/);
+    expect(
+      (await parseError(summary, Buffer.from(`{"total":${entry}}`))).message,
+    ).toBe('Istanbul coverage-summary JSON: the summary lists no files');
+    expect(
+      (
+        await parseError(
+          summary,
+          Buffer.from(`{"total":{"lines":${metric}},"a.js":${entry}}`),
+        )
+      ).message,
+    ).toMatch(/line 1: "total" has no branches, functions, statements/);
+    expect(
+      (
+        await parseError(
+          summary,
+          Buffer.from(`{"total":${entry},\n"a.js":${entry.slice(0, 40)}`),
+        )
+      ).message,
+    ).toMatch(/line 2: unexpected end of JSON inside a string/);
+    expect(
+      (await parseError(summary, Buffer.from(`{"total":${entry},\n"a.js":`)))
+        .message,
+    ).toMatch(/line 2: unexpected end of JSON inside an object/);
+    expect(
+      (
+        await parseError(
+          summary,
+          Buffer.from(
+            `{"total":${entry},"a.js":${entry.replace(
+              '"covered":1',
+              '"covered":-1',
+            )}}`,
+          ),
+        )
+      ).message,
+    ).toMatch(/"a.js".lines.covered must be a non-negative integer, found -1/);
   });
 
   it('reads input given as strings too', async () => {
@@ -403,7 +539,9 @@ describe('hostile and malformed coverage input', () => {
       yield 'SF:a\nDA:1,1\nend_of_';
       yield 'record\n';
     }
-    const report = (await lcov.parse(text() as unknown as AsyncIterable<Buffer>)) as ParsedCoverageReport;
+    const report = (await lcov.parse(
+      text() as unknown as AsyncIterable<Buffer>,
+    )) as ParsedCoverageReport;
     expect(report.totals.lines).toEqual(c(1, 1));
     expect(chunks).toBeDefined();
   });

@@ -5,8 +5,17 @@ import {
   CoverageTotals,
   FileCoverage,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedCoverageReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
-import { decodeChunks, detach, excerpt, pathProblem, reportError } from './common';
+import {
+  ParsedCoverageReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
+import {
+  decodeChunks,
+  detach,
+  excerpt,
+  pathProblem,
+  reportError,
+} from './common';
 import { JsonHandler, JsonScalar, JsonTokenizer } from './json/JsonTokenizer';
 
 const LABEL = 'Istanbul coverage-summary JSON';
@@ -59,10 +68,18 @@ class SummaryHandler implements JsonHandler {
     const depth = t.depth();
     if (depth === 2 && this.metric) {
       if (this.total < 0 || this.covered < 0) {
-        throw t.error(`"${excerpt(this.entryKey!, 80)}".${this.metric} needs numeric "total" and "covered"`);
+        throw t.error(
+          `"${excerpt(this.entryKey!, 80)}".${
+            this.metric
+          } needs numeric "total" and "covered"`,
+        );
       }
       if (this.covered > this.total) {
-        throw t.error(`"${excerpt(this.entryKey!, 80)}".${this.metric}: covered ${this.covered} is more than total ${this.total}`);
+        throw t.error(
+          `"${excerpt(this.entryKey!, 80)}".${this.metric}: covered ${
+            this.covered
+          } is more than total ${this.total}`,
+        );
       }
       this.entry[this.metric] = { covered: this.covered, total: this.total };
       this.metric = undefined;
@@ -70,7 +87,9 @@ class SummaryHandler implements JsonHandler {
       const key = this.entryKey!;
       const missing = COVERAGE_METRICS.filter(m => !this.entry[m]);
       if (missing.length > 0) {
-        throw t.error(`"${excerpt(key, 80)}" has no ${missing.join(', ')} (${SHAPE})`);
+        throw t.error(
+          `"${excerpt(key, 80)}" has no ${missing.join(', ')} (${SHAPE})`,
+        );
       }
       const e = this.entry as Record<CoverageMetric, CoverageCounter>;
       if (key === 'total') {
@@ -96,10 +115,18 @@ class SummaryHandler implements JsonHandler {
     const depth = t.depth();
     if (depth <= 1) throw t.error(`found an array, ${SHAPE}`);
     if (depth === 2 && this.metric) {
-      throw t.error(`"${excerpt(this.entryKey!, 80)}".${this.metric} must be an object, ${SHAPE}`);
+      throw t.error(
+        `"${excerpt(this.entryKey!, 80)}".${
+          this.metric
+        } must be an object, ${SHAPE}`,
+      );
     }
     if (depth === 3 && this.isCountField()) {
-      throw t.error(`"${excerpt(this.entryKey!, 80)}".${this.metric}.${this.field} must be a number`);
+      throw t.error(
+        `"${excerpt(this.entryKey!, 80)}".${this.metric}.${
+          this.field
+        } must be a number`,
+      );
     }
     this.skip = 1;
   }
@@ -112,7 +139,8 @@ class SummaryHandler implements JsonHandler {
     if (this.skip > 0) return;
     const depth = t.depth();
     if (depth === 1) {
-      if (this.seen.has(key)) throw t.error(`duplicate key "${excerpt(key, 80)}"`);
+      if (this.seen.has(key))
+        throw t.error(`duplicate key "${excerpt(key, 80)}"`);
       if (key !== 'total') {
         const problem = pathProblem(key);
         if (problem) throw t.error(problem);
@@ -122,7 +150,9 @@ class SummaryHandler implements JsonHandler {
     } else if (depth === 2) {
       this.metric = isMetric(key) ? key : undefined;
       if (this.metric && this.entry[this.metric]) {
-        throw t.error(`duplicate key "${key}" in "${excerpt(this.entryKey!, 80)}"`);
+        throw t.error(
+          `duplicate key "${key}" in "${excerpt(this.entryKey!, 80)}"`,
+        );
       }
     } else if (depth === 3) {
       this.field = key;
@@ -130,33 +160,61 @@ class SummaryHandler implements JsonHandler {
   }
 
   private isCountField(): boolean {
-    return this.field === 'total' || this.field === 'covered' || this.field === 'skipped';
+    return (
+      this.field === 'total' ||
+      this.field === 'covered' ||
+      this.field === 'skipped'
+    );
   }
 
   value(t: JsonTokenizer, value: JsonScalar): void {
     if (this.skip > 0) return;
     const depth = t.depth();
-    if (depth === 0) throw t.error(`the document is not a JSON object, ${SHAPE}`);
+    if (depth === 0)
+      throw t.error(`the document is not a JSON object, ${SHAPE}`);
     if (depth === 1) {
-      throw t.error(`"${excerpt(this.entryKey!, 80)}" must be an object of metrics, ${SHAPE}`);
+      throw t.error(
+        `"${excerpt(
+          this.entryKey!,
+          80,
+        )}" must be an object of metrics, ${SHAPE}`,
+      );
     }
     if (depth === 2) {
       if (this.metric) {
-        throw t.error(`"${excerpt(this.entryKey!, 80)}".${this.metric} must be an object, ${SHAPE}`);
+        throw t.error(
+          `"${excerpt(this.entryKey!, 80)}".${
+            this.metric
+          } must be an object, ${SHAPE}`,
+        );
       }
       return;
     }
     if (depth === 3 && this.metric) {
-      const where = `"${excerpt(this.entryKey!, 80)}".${this.metric}.${this.field}`;
+      const where = `"${excerpt(this.entryKey!, 80)}".${this.metric}.${
+        this.field
+      }`;
       if (this.isCountField()) {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-          throw t.error(`${where} must be a non-negative integer, found ${JSON.stringify(value)}`);
+        if (
+          typeof value !== 'number' ||
+          !Number.isSafeInteger(value) ||
+          value < 0
+        ) {
+          throw t.error(
+            `${where} must be a non-negative integer, found ${JSON.stringify(
+              value,
+            )}`,
+          );
         }
         if (this.field === 'total') this.total = value;
         else if (this.field === 'covered') this.covered = value;
       } else if (this.field === 'pct') {
         if (typeof value !== 'number' && value !== 'Unknown') {
-          throw t.error(`${where} must be a number or "Unknown", found ${excerpt(JSON.stringify(value))}`);
+          throw t.error(
+            `${where} must be a number or "Unknown", found ${excerpt(
+              JSON.stringify(value),
+            )}`,
+          );
         }
       }
     }

@@ -4,8 +4,17 @@ import {
   CoverageTotals,
   FileCoverage,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedCoverageReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
-import { addCounters, detach, parseCount, pathProblem, reportError } from './common';
+import {
+  ParsedCoverageReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
+import {
+  addCounters,
+  detach,
+  parseCount,
+  pathProblem,
+  reportError,
+} from './common';
 import { XmlHandler, XmlScanner, scanXml } from './xml/XmlScanner';
 
 const LABEL = 'JaCoCo XML';
@@ -17,7 +26,14 @@ const METRIC_OF_COUNTER: Record<string, CoverageMetric | undefined> = {
   METHOD: 'functions',
   INSTRUCTION: 'statements',
 };
-const KNOWN_COUNTERS = new Set(['INSTRUCTION', 'BRANCH', 'LINE', 'COMPLEXITY', 'METHOD', 'CLASS']);
+const KNOWN_COUNTERS = new Set([
+  'INSTRUCTION',
+  'BRANCH',
+  'LINE',
+  'COMPLEXITY',
+  'METHOD',
+  'CLASS',
+]);
 
 function zeroTotals(): CoverageTotals {
   return {
@@ -49,17 +65,22 @@ class JacocoHandler implements XmlHandler {
         return;
       }
       case 'package': {
-        if (this.packageName !== undefined) throw s.error('<package> nested in <package>');
+        if (this.packageName !== undefined)
+          throw s.error('<package> nested in <package>');
         const pkg = s.attr('name');
-        if (pkg === undefined) throw s.error('<package> without a name attribute');
+        if (pkg === undefined)
+          throw s.error('<package> without a name attribute');
         this.packageName = pkg;
         return;
       }
       case 'sourcefile': {
-        if (this.packageName === undefined) throw s.error('<sourcefile> outside <package>');
+        if (this.packageName === undefined)
+          throw s.error('<sourcefile> outside <package>');
         const file = s.attr('name');
-        if (file === undefined) throw s.error('<sourcefile> without a name attribute');
-        const path = this.packageName === '' ? file : `${this.packageName}/${file}`;
+        if (file === undefined)
+          throw s.error('<sourcefile> without a name attribute');
+        const path =
+          this.packageName === '' ? file : `${this.packageName}/${file}`;
         const problem = pathProblem(path);
         if (problem) throw s.error(problem);
         this.file = { path: detach(path), ...zeroTotals() };
@@ -101,7 +122,9 @@ class JacocoHandler implements XmlHandler {
     const covered = parseCount(coveredAttr);
     if (missed < 0 || covered < 0) {
       throw s.error(
-        `<counter type="${type}"> needs non-negative integer missed and covered attributes (missed="${missedAttr ?? ''}" covered="${coveredAttr ?? ''}")`,
+        `<counter type="${type}"> needs non-negative integer missed and covered attributes (missed="${
+          missedAttr ?? ''
+        }" covered="${coveredAttr ?? ''}")`,
       );
     }
     const metric = METRIC_OF_COUNTER[type];
@@ -114,13 +137,22 @@ class JacocoHandler implements XmlHandler {
 
   finish(): ParsedCoverageReport {
     if (this.files.length === 0) {
-      throw reportError(LABEL, undefined, 'the report has no <sourcefile> elements (no files)');
+      throw reportError(
+        LABEL,
+        undefined,
+        'the report has no <sourcefile> elements (no files)',
+      );
     }
     let totals = this.totals;
     if (!this.sawReportCounter) {
       totals = zeroTotals();
       for (const f of this.files) {
-        for (const m of ['lines', 'branches', 'functions', 'statements'] as const) {
+        for (const m of [
+          'lines',
+          'branches',
+          'functions',
+          'statements',
+        ] as const) {
           totals[m] = addCounters(totals[m], f[m]);
         }
       }

@@ -1,5 +1,11 @@
-import { TestCaseResult, TestOutcome } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedTestReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
+import {
+  TestCaseResult,
+  TestOutcome,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  ParsedTestReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
 import { detach } from './common';
 import { XmlHandler, XmlScanner, scanXml } from './xml/XmlScanner';
 
@@ -55,14 +61,14 @@ class JunitHandler implements XmlHandler {
       case 'testcase': {
         if (this.inCase) throw s.error('<testcase> nested in <testcase>');
         const caseName = s.attr('name');
-        if (caseName === undefined) throw s.error('<testcase> without a name attribute');
+        if (caseName === undefined)
+          throw s.error('<testcase> without a name attribute');
         const classname = s.attr('classname');
-        const suite =
-          classname !== undefined && classname !== ''
-            ? classname
-            : this.suites.length > 0
+        let suite =
+          this.suites.length > 0
             ? this.suites[this.suites.length - 1]
             : this.rootName;
+        if (classname !== undefined && classname !== '') suite = classname;
         this.inCase = true;
         this.caseName = detach(caseName);
         this.caseSuite = this.intern(suite);
@@ -92,7 +98,8 @@ class JunitHandler implements XmlHandler {
           this.collected = '';
           s.wantText = true;
           const type = s.attr('type');
-          text = type !== undefined && type.trim() !== '' ? clip(type) : undefined;
+          text =
+            type !== undefined && type.trim() !== '' ? clip(type) : undefined;
         }
         if (name === 'failure') {
           this.failure = true;

@@ -1,6 +1,19 @@
-import { CoverageCounter, FileCoverage } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedCoverageReport, ReportParser } from '@devops-growth/backstage-plugin-devops-node';
-import { byteOrderMark, excerpt, hash53Bytes, pathProblem, reportError, toBuffer } from './common';
+import {
+  CoverageCounter,
+  FileCoverage,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  ParsedCoverageReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
+import {
+  byteOrderMark,
+  excerpt,
+  hash53Bytes,
+  pathProblem,
+  reportError,
+  toBuffer,
+} from './common';
 
 const LABEL = 'LCOV';
 const MAX_LINE_LENGTH = 1 << 20;
@@ -116,7 +129,8 @@ class LcovReader {
   }
 
   /** Processes the complete lines of `b` from `start`; returns the offset of the unconsumed rest. */
-  lines(b: Buffer, start: number): number {
+  lines(b: Buffer, from: number): number {
+    let start = from;
     // Only lines ending before the last newline of the chunk are read now.
     const stop = b.lastIndexOf(10);
     if (stop < start) return start;
@@ -125,7 +139,12 @@ class LcovReader {
       // Fast path for the bulk of a tracefile, parsed in the same pass that finds the line end:
       // DA:<line>,<hits> with a current file and a plain line end.
       const f = this.current;
-      if (f !== undefined && b[start] === 68 && b[start + 1] === 65 && b[start + 2] === COLON) {
+      if (
+        f !== undefined &&
+        b[start] === 68 &&
+        b[start + 1] === 65 &&
+        b[start + 2] === COLON
+      ) {
         const line = this.readInt(b, start + 3, stop);
         let j = this.next;
         if (line >= 0 && line < MAX_SOURCE_LINE && b[j] === COMMA) {
@@ -184,9 +203,9 @@ class LcovReader {
     return b.toString('utf8', s, e);
   }
 
-  private readInt(b: Buffer, i: number, end: number): number {
+  private readInt(b: Buffer, from: number, end: number): number {
     let n = 0;
-    const from = i;
+    let i = from;
     for (; i < end; i++) {
       const d = b[i] - 48;
       if (d < 0 || d > 9) break;
@@ -214,39 +233,81 @@ class LcovReader {
     const c2 = b[s + 2];
     switch (c0) {
       case 68: // D
-        if (c1 === 65 && c2 === COLON) return this.da(b, s + 3, e);
+        if (c1 === 65 && c2 === COLON) {
+          this.da(b, s + 3, e);
+          return;
+        }
         break;
       case 66: // B
         if (c1 === 82) {
-          if (c2 === 68 && b[s + 3] === 65 && b[s + 4] === COLON) return this.brda(b, s + 5, e);
-          if (c2 === 70 && b[s + 3] === COLON) return this.summary(b, s + 4, e, 'brf');
-          if (c2 === 72 && b[s + 3] === COLON) return this.summary(b, s + 4, e, 'brh');
+          if (c2 === 68 && b[s + 3] === 65 && b[s + 4] === COLON) {
+            this.brda(b, s + 5, e);
+            return;
+          }
+          if (c2 === 70 && b[s + 3] === COLON) {
+            this.summary(b, s + 4, e, 'brf');
+            return;
+          }
+          if (c2 === 72 && b[s + 3] === COLON) {
+            this.summary(b, s + 4, e, 'brh');
+            return;
+          }
         }
         break;
       case 70: // F
         if (c1 === 78) {
-          if (c2 === COLON) return this.fn(b, s + 3, e);
+          if (c2 === COLON) {
+            this.fn(b, s + 3, e);
+            return;
+          }
           const c3 = b[s + 3];
-          if (c2 === 68 && c3 === 65 && b[s + 4] === COLON) return this.fnda(b, s + 5, e);
+          if (c2 === 68 && c3 === 65 && b[s + 4] === COLON) {
+            this.fnda(b, s + 5, e);
+            return;
+          }
           if (c3 === COLON) {
-            if (c2 === 70) return this.summary(b, s + 4, e, 'fnf');
-            if (c2 === 72) return this.summary(b, s + 4, e, 'fnh');
-            if (c2 === 76) return this.fnl(b, s + 4, e);
-            if (c2 === 65) return this.fna(b, s + 4, e);
+            if (c2 === 70) {
+              this.summary(b, s + 4, e, 'fnf');
+              return;
+            }
+            if (c2 === 72) {
+              this.summary(b, s + 4, e, 'fnh');
+              return;
+            }
+            if (c2 === 76) {
+              this.fnl(b, s + 4, e);
+              return;
+            }
+            if (c2 === 65) {
+              this.fna(b, s + 4, e);
+              return;
+            }
           }
         }
         break;
       case 76: // L
-        if (c2 === COLON && c1 === 70) return this.summary(b, s + 3, e, 'lf');
-        if (c2 === COLON && c1 === 72) return this.summary(b, s + 3, e, 'lh');
+        if (c2 === COLON && c1 === 70) {
+          this.summary(b, s + 3, e, 'lf');
+          return;
+        }
+        if (c2 === COLON && c1 === 72) {
+          this.summary(b, s + 3, e, 'lh');
+          return;
+        }
         break;
       case 83: // S
-        if (c1 === 70 && c2 === COLON) return this.sf(b, s + 3, e);
+        if (c1 === 70 && c2 === COLON) {
+          this.sf(b, s + 3, e);
+          return;
+        }
         break;
       case 84: // T
         if (c1 === 78 && c2 === COLON) {
           this.sawContent = true;
-          if (this.current) throw this.fail('TN record inside a file record (missing end_of_record)');
+          if (this.current)
+            throw this.fail(
+              'TN record inside a file record (missing end_of_record)',
+            );
           return;
         }
         break;
@@ -257,30 +318,53 @@ class LcovReader {
         }
         break;
       case 101: // e
-        if (e - s === 13 && b.toString('latin1', s, e) === 'end_of_record') return this.endOfRecord();
+        if (e - s === 13 && b.toString('latin1', s, e) === 'end_of_record') {
+          this.endOfRecord();
+          return;
+        }
         break;
       default:
     }
-    if (isBlank(b, s, e)) return;
-    this.sawContent = true;
-    throw this.fail(`unknown record "${excerpt(this.text(b, s, Math.min(e, s + 60)))}"`);
+    if (!isBlank(b, s, e)) {
+      this.sawContent = true;
+      throw this.fail(
+        `unknown record "${excerpt(this.text(b, s, Math.min(e, s + 60)))}"`,
+      );
+    }
   }
 
   private file(what: string): LcovFileState {
     this.sawContent = true;
-    if (!this.current) throw this.fail(`${what} record outside a file record (no SF before it)`);
+    if (!this.current)
+      throw this.fail(`${what} record outside a file record (no SF before it)`);
     return this.current;
   }
 
-  private malformed(what: string, b: Buffer, s: number, e: number, expected: string): Error {
-    return this.fail(`malformed ${what} record "${excerpt(this.text(b, s, e), 60)}" (expected ${expected})`);
+  private malformed(
+    what: string,
+    b: Buffer,
+    s: number,
+    e: number,
+    expected: string,
+  ): Error {
+    return this.fail(
+      `malformed ${what} record "${excerpt(
+        this.text(b, s, e),
+        60,
+      )}" (expected ${expected})`,
+    );
   }
 
   private sf(b: Buffer, s: number, e: number): void {
     this.sawContent = true;
     const rawPath = this.text(b, s, e);
     if (this.current) {
-      throw this.fail(`SF record before the end_of_record of ${excerpt(this.current.path, 80)}`);
+      throw this.fail(
+        `SF record before the end_of_record of ${excerpt(
+          this.current.path,
+          80,
+        )}`,
+      );
     }
     const problem = pathProblem(rawPath);
     if (problem) throw this.fail(problem);
@@ -327,7 +411,8 @@ class LcovReader {
     if (hits < 0 || (this.next !== e && b[this.next] !== COMMA)) {
       throw this.malformed('DA', b, i - 3, e, 'DA:<line>,<hits>');
     }
-    if (line >= MAX_SOURCE_LINE) throw this.fail(`line number ${line} is too large`);
+    if (line >= MAX_SOURCE_LINE)
+      throw this.fail(`line number ${line} is too large`);
     this.setLine(f, line, hits);
   }
 
@@ -351,7 +436,10 @@ class LcovReader {
             if (this.next !== e) taken = -1;
           }
           if (taken >= 0) {
-            f.branches.add((line << 15) | (block << 5) | branch, taken > 0 ? 1 : 0);
+            f.branches.add(
+              (line << 15) | (block << 5) | branch,
+              taken > 0 ? 1 : 0,
+            );
             f.hasBranchData = true;
             return;
           }
@@ -379,14 +467,21 @@ class LcovReader {
       taken = this.readCount(b, last + 1, e);
       if (this.next !== e) taken = -1;
     }
-    if (line < 0 || !lineOk || taken < 0) throw this.malformed('BRDA', b, i - 5, e, expected);
+    if (line < 0 || !lineOk || taken < 0)
+      throw this.malformed('BRDA', b, i - 5, e, expected);
     const block = this.readInt(b, c1 + 1, c2);
     const blockEnd = this.next;
     const branch = this.readInt(b, c2 + 1, last);
     // Exact for integers (negative, away from the small-integer keys of the fast path); a 53-bit
     // hash of the text for exception blocks and branch expressions.
     const key =
-      block >= 0 && blockEnd === c2 && branch >= 0 && this.next === last && line < MAX_SOURCE_LINE && block < 4096 && branch < 4096
+      block >= 0 &&
+      blockEnd === c2 &&
+      branch >= 0 &&
+      this.next === last &&
+      line < MAX_SOURCE_LINE &&
+      block < 4096 &&
+      branch < 4096
         ? EXACT_KEY_BASE + line * 16777216 + block * 4096 + branch
         : HASH_KEY_BASE + (hash53Bytes(b, i, last) % HASH_KEY_BASE);
     f.branches.add(key, taken > 0 ? 1 : 0);
@@ -402,7 +497,8 @@ class LcovReader {
     }
     let nameStart = this.next + 1;
     const end = this.readInt(b, nameStart, e);
-    if (end >= 0 && this.next < e && b[this.next] === COMMA) nameStart = this.next + 1;
+    if (end >= 0 && this.next < e && b[this.next] === COMMA)
+      nameStart = this.next + 1;
     if (nameStart >= e) throw this.fail('FN record without a function name');
     const name = hash53Bytes(b, nameStart, e);
     const k = (this.fnSeen.get(name) ?? 0) + 1;
@@ -450,12 +546,18 @@ class LcovReader {
     const f = this.file('FNA');
     // FNA:<index>,<hits>,<alias name>
     const index = this.readInt(b, i, e);
-    const hits = index < 0 || b[this.next] !== COMMA ? -1 : this.readCount(b, this.next + 1, e);
+    const hits =
+      index < 0 || b[this.next] !== COMMA
+        ? -1
+        : this.readCount(b, this.next + 1, e);
     if (hits < 0 || this.next >= e || b[this.next] !== COMMA) {
       throw this.malformed('FNA', b, i - 4, e, 'FNA:<index>,<hits>,<name>');
     }
     const key = this.fnlKeys.get(index);
-    if (key === undefined) throw this.fail(`FNA record for function index ${index} without an FNL record`);
+    if (key === undefined)
+      throw this.fail(
+        `FNA record for function index ${index} without an FNL record`,
+      );
     if (hits > 0) f.functions.add(key, 1);
     f.hasFunctionData = true;
   }
@@ -469,7 +571,11 @@ class LcovReader {
     const f = this.file(field.toUpperCase());
     const n = this.readInt(b, i, e);
     if (n < 0 || this.next !== e) {
-      throw this.fail(`malformed ${field.toUpperCase()} record "${excerpt(this.text(b, i, e))}" (expected a count)`);
+      throw this.fail(
+        `malformed ${field.toUpperCase()} record "${excerpt(
+          this.text(b, i, e),
+        )}" (expected a count)`,
+      );
     }
     // Several records of one file: the largest value (records are merged, not added).
     if (n > f[field]) f[field] = n;
@@ -483,11 +589,18 @@ class LcovReader {
       throw reportError(
         LABEL,
         this.lineNo,
-        `unexpected end of input: the record of ${excerpt(this.current.path, 80)} has no end_of_record`,
+        `unexpected end of input: the record of ${excerpt(
+          this.current.path,
+          80,
+        )} has no end_of_record`,
       );
     }
     if (!this.sawRecord) {
-      throw reportError(LABEL, undefined, 'the report has no SF records (no files)');
+      throw reportError(
+        LABEL,
+        undefined,
+        'the report has no SF records (no files)',
+      );
     }
     const files: FileCoverage[] = [];
     const totals = {
@@ -497,10 +610,22 @@ class LcovReader {
       statements: null,
     };
     for (const f of this.files.values()) {
-      const lines = f.hasLineData ? { covered: f.linesCovered, total: f.linesTotal } : fromSummary(f.lh, f.lf);
-      const branches = f.hasBranchData ? f.branches.summarise() : fromSummary(f.brh, f.brf);
-      const functions = f.hasFunctionData ? f.functions.summarise() : fromSummary(f.fnh, f.fnf);
-      files.push({ path: f.path, lines, branches, functions, statements: null });
+      const lines = f.hasLineData
+        ? { covered: f.linesCovered, total: f.linesTotal }
+        : fromSummary(f.lh, f.lf);
+      const branches = f.hasBranchData
+        ? f.branches.summarise()
+        : fromSummary(f.brh, f.brf);
+      const functions = f.hasFunctionData
+        ? f.functions.summarise()
+        : fromSummary(f.fnh, f.fnf);
+      files.push({
+        path: f.path,
+        lines,
+        branches,
+        functions,
+        statements: null,
+      });
       add(totals.lines, lines);
       add(totals.branches, branches);
       add(totals.functions, functions);
@@ -564,7 +689,8 @@ export class LcovParser implements ReportParser {
         const nl = chunk.indexOf(10);
         if (nl === -1) {
           carry = Buffer.concat([carry, chunk]);
-          if (carry.length > MAX_LINE_LENGTH) throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
+          if (carry.length > MAX_LINE_LENGTH)
+            throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
           continue;
         }
         const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
@@ -588,10 +714,12 @@ export class LcovParser implements ReportParser {
       const used = reader.lines(chunk, 0);
       if (used < chunk.length) {
         carry = Buffer.from(chunk.subarray(used)); // a copy: the chunk itself is not kept
-        if (carry.length > MAX_LINE_LENGTH) throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
+        if (carry.length > MAX_LINE_LENGTH)
+          throw reader.fail(`a line longer than ${MAX_LINE_LENGTH} bytes`);
       }
     }
-    if (carry) reader.line(first ? carry.subarray(byteOrderMark(carry, LABEL)) : carry);
+    if (carry)
+      reader.line(first ? carry.subarray(byteOrderMark(carry, LABEL)) : carry);
     return reader.finish();
   }
 }

@@ -42,7 +42,10 @@ export class JsonTokenizer {
   private readonly stack: boolean[] = [];
   private sawValue = false;
 
-  constructor(private readonly label: string, private readonly handler: JsonHandler) {}
+  constructor(
+    private readonly label: string,
+    private readonly handler: JsonHandler,
+  ) {}
 
   write(chunk: string): void {
     if (this.pos > 0) this.lineBase += countNewlines(this.buf, 0, this.pos);
@@ -58,7 +61,9 @@ export class JsonTokenizer {
     if (this.stack.length > 0) {
       throw this.errorAt(
         this.buf.length,
-        `unexpected end of JSON inside an ${this.stack[this.stack.length - 1] ? 'object' : 'array'}`,
+        `unexpected end of JSON inside an ${
+          this.stack[this.stack.length - 1] ? 'object' : 'array'
+        }`,
       );
     }
   }
@@ -77,7 +82,10 @@ export class JsonTokenizer {
   }
 
   private lineAt(offset: number): number {
-    return this.lineBase + countNewlines(this.buf, 0, Math.min(offset, this.buf.length));
+    return (
+      this.lineBase +
+      countNewlines(this.buf, 0, Math.min(offset, this.buf.length))
+    );
   }
 
   private errorAt(offset: number, problem: string): InputError {
@@ -94,7 +102,10 @@ export class JsonTokenizer {
       '"," or the end of the container',
       'the end of the document',
     ][this.expect];
-    return this.errorAt(offset, `invalid JSON: expected ${wanted}, found ${what}`);
+    return this.errorAt(
+      offset,
+      `invalid JSON: expected ${wanted}, found ${what}`,
+    );
   }
 
   private afterValue(): void {
@@ -121,7 +132,8 @@ export class JsonTokenizer {
           if (expect !== EXPECT_VALUE && expect !== EXPECT_VALUE_OR_END) {
             throw this.unexpected(pos, `"${String.fromCharCode(c)}"`);
           }
-          if (this.stack.length >= MAX_DEPTH) throw this.errorAt(pos, `JSON nested deeper than ${MAX_DEPTH}`);
+          if (this.stack.length >= MAX_DEPTH)
+            throw this.errorAt(pos, `JSON nested deeper than ${MAX_DEPTH}`);
           const isObject = c === 123;
           if (isObject) this.handler.startObject(this);
           else this.handler.startArray(this);
@@ -138,7 +150,9 @@ export class JsonTokenizer {
           const ok =
             top === isObject &&
             (expect === EXPECT_COMMA_OR_END ||
-              (isObject ? expect === EXPECT_KEY_OR_END : expect === EXPECT_VALUE_OR_END));
+              (isObject
+                ? expect === EXPECT_KEY_OR_END
+                : expect === EXPECT_VALUE_OR_END));
           if (!ok) throw this.unexpected(pos, `"${String.fromCharCode(c)}"`);
           this.stack.pop();
           if (isObject) this.handler.endObject(this);
@@ -149,7 +163,9 @@ export class JsonTokenizer {
         }
         case 44: // ,
           if (expect !== EXPECT_COMMA_OR_END) throw this.unexpected(pos, '","');
-          this.expect = this.stack[this.stack.length - 1] ? EXPECT_KEY : EXPECT_VALUE;
+          this.expect = this.stack[this.stack.length - 1]
+            ? EXPECT_KEY
+            : EXPECT_VALUE;
           pos++;
           continue;
         case 58: // :
@@ -165,7 +181,10 @@ export class JsonTokenizer {
           if (expect === EXPECT_KEY || expect === EXPECT_KEY_OR_END) {
             this.handler.key(this, s);
             this.expect = EXPECT_COLON;
-          } else if (expect === EXPECT_VALUE || expect === EXPECT_VALUE_OR_END) {
+          } else if (
+            expect === EXPECT_VALUE ||
+            expect === EXPECT_VALUE_OR_END
+          ) {
             this.handler.value(this, s);
             this.afterValue();
           } else {
@@ -179,7 +198,20 @@ export class JsonTokenizer {
           let end = pos;
           while (end < len) {
             const d = buf.charCodeAt(end);
-            if (d === 44 || d === 125 || d === 93 || d === 32 || d === 10 || d === 13 || d === 9 || d === 58 || d === 34 || d === 123 || d === 91) break;
+            if (
+              d === 44 ||
+              d === 125 ||
+              d === 93 ||
+              d === 32 ||
+              d === 10 ||
+              d === 13 ||
+              d === 9 ||
+              d === 58 ||
+              d === 34 ||
+              d === 123 ||
+              d === 91
+            )
+              break;
             end++;
           }
           if (end === len && !final) break;
@@ -207,8 +239,13 @@ export class JsonTokenizer {
         }
       }
       // Incomplete token: wait for more input.
-      if (final) throw this.errorAt(pos, 'unexpected end of JSON inside a string');
-      if (len - pos > MAX_TOKEN) throw this.errorAt(pos, `JSON token longer than ${MAX_TOKEN} characters`);
+      if (final)
+        throw this.errorAt(pos, 'unexpected end of JSON inside a string');
+      if (len - pos > MAX_TOKEN)
+        throw this.errorAt(
+          pos,
+          `JSON token longer than ${MAX_TOKEN} characters`,
+        );
       break;
     }
     this.pos = pos;
@@ -221,7 +258,8 @@ export class JsonTokenizer {
       const c = buf.charCodeAt(i);
       if (c === 34) return i;
       if (c === 92) i++;
-      else if (c < 0x20) throw this.errorAt(i, 'invalid JSON: control character in a string');
+      else if (c < 0x20)
+        throw this.errorAt(i, 'invalid JSON: control character in a string');
     }
     return -1;
   }
@@ -259,13 +297,17 @@ export class JsonTokenizer {
           break;
         case 'u': {
           const hex = buf.slice(i + 2, i + 6);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw this.errorAt(i, 'invalid JSON: bad \\u escape');
+          if (!/^[0-9a-fA-F]{4}$/.test(hex))
+            throw this.errorAt(i, 'invalid JSON: bad \\u escape');
           out += String.fromCharCode(parseInt(hex, 16));
           i += 4;
           break;
         }
         default:
-          throw this.errorAt(i, `invalid JSON: bad escape "\\${excerpt(e ?? '')}"`);
+          throw this.errorAt(
+            i,
+            `invalid JSON: bad escape "\\${excerpt(e ?? '')}"`,
+          );
       }
       i++;
       last = i + 1;

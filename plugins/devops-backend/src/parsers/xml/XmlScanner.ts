@@ -40,7 +40,11 @@ function isSpace(c: number): boolean {
 
 function isNameStart(c: number): boolean {
   return (
-    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0xc0
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    c === 95 ||
+    c === 58 ||
+    c >= 0xc0
   );
 }
 
@@ -133,15 +137,23 @@ export class XmlScanner {
   end(): void {
     this.run(true);
     if (this.mode === MODE_COMMENT) {
-      throw this.errorAt(this.buf.length, 'unexpected end of document inside a comment');
+      throw this.errorAt(
+        this.buf.length,
+        'unexpected end of document inside a comment',
+      );
     }
     if (this.mode === MODE_CDATA) {
-      throw this.errorAt(this.buf.length, 'unexpected end of document inside a CDATA section');
+      throw this.errorAt(
+        this.buf.length,
+        'unexpected end of document inside a CDATA section',
+      );
     }
     if (this.stack.length > 0) {
       throw this.errorAt(
         this.buf.length,
-        `unexpected end of document inside <${this.stack[this.stack.length - 1]}>`,
+        `unexpected end of document inside <${
+          this.stack[this.stack.length - 1]
+        }>`,
       );
     }
     if (!this.sawRoot) {
@@ -160,7 +172,9 @@ export class XmlScanner {
       const s = this.attrNameStart[k];
       if (this.attrNameEnd[k] - s === len && buf.startsWith(name, s)) {
         const raw = buf.slice(this.attrValueStart[k], this.attrValueEnd[k]);
-        return this.attrHasAmp[k] ? this.decode(raw, this.attrValueStart[k]) : raw;
+        return this.attrHasAmp[k]
+          ? this.decode(raw, this.attrValueStart[k])
+          : raw;
       }
     }
     return undefined;
@@ -187,7 +201,10 @@ export class XmlScanner {
   }
 
   private lineAt(offset: number): number {
-    return this.lineBase + countNewlines(this.buf, 0, Math.min(offset, this.buf.length));
+    return (
+      this.lineBase +
+      countNewlines(this.buf, 0, Math.min(offset, this.buf.length))
+    );
   }
 
   private errorAt(offset: number, problem: string): InputError {
@@ -227,7 +244,8 @@ export class XmlScanner {
       }
       this.tokenStart = pos;
       if (pos + 1 >= len) {
-        if (final) throw this.errorAt(pos, 'unexpected end of document inside a tag');
+        if (final)
+          throw this.errorAt(pos, 'unexpected end of document inside a tag');
         break;
       }
       const c = buf.charCodeAt(pos + 1);
@@ -246,7 +264,9 @@ export class XmlScanner {
           throw this.errorAt(
             pos,
             this.stack.length > 0
-              ? `unexpected end of document inside <${this.stack[this.stack.length - 1]}>`
+              ? `unexpected end of document inside <${
+                  this.stack[this.stack.length - 1]
+                }>`
               : 'unexpected end of document inside a tag',
           );
         }
@@ -296,8 +316,12 @@ export class XmlScanner {
           throw this.errorAt(
             i,
             this.sawAnything
-              ? `text before the root element: "${excerpt(firstLine(buf, i, end))}"`
-              : `not an XML document (it starts with "${excerpt(firstLine(buf, i, end))}")`,
+              ? `text before the root element: "${excerpt(
+                  firstLine(buf, i, end),
+                )}"`
+              : `not an XML document (it starts with "${excerpt(
+                  firstLine(buf, i, end),
+                )}")`,
           );
         }
       }
@@ -328,7 +352,12 @@ export class XmlScanner {
     while (amp !== -1) {
       const semi = raw.indexOf(';', amp + 1);
       if (semi === -1 || semi - amp > 12) {
-        throw this.errorAt(offset + amp, `unterminated entity reference "${excerpt(raw.slice(amp, amp + 12))}"`);
+        throw this.errorAt(
+          offset + amp,
+          `unterminated entity reference "${excerpt(
+            raw.slice(amp, amp + 12),
+          )}"`,
+        );
       }
       const ref = raw.slice(amp + 1, semi);
       let rep: string;
@@ -351,15 +380,21 @@ export class XmlScanner {
         default: {
           let cp = NaN;
           if (/^#[0-9]+$/.test(ref)) cp = parseInt(ref.slice(1), 10);
-          else if (/^#x[0-9a-fA-F]+$/.test(ref)) cp = parseInt(ref.slice(2), 16);
+          else if (/^#x[0-9a-fA-F]+$/.test(ref))
+            cp = parseInt(ref.slice(2), 16);
           else {
             throw this.errorAt(
               offset + amp,
-              `unknown entity "&${excerpt(ref)};" (only &lt; &gt; &amp; &quot; &apos; and character references are allowed)`,
+              `unknown entity "&${excerpt(
+                ref,
+              )};" (only &lt; &gt; &amp; &quot; &apos; and character references are allowed)`,
             );
           }
           if (!isXmlChar(cp)) {
-            throw this.errorAt(offset + amp, `character reference "&${ref};" is not a valid XML character`);
+            throw this.errorAt(
+              offset + amp,
+              `character reference "&${ref};" is not a valid XML character`,
+            );
           }
           rep = String.fromCodePoint(cp);
         }
@@ -381,7 +416,10 @@ export class XmlScanner {
   private startTag(pos: number, len: number): number {
     const buf = this.buf;
     if (!isNameStart(buf.charCodeAt(pos + 1))) {
-      throw this.errorAt(pos, `invalid markup "${excerpt(buf.slice(pos, pos + 12))}"`);
+      throw this.errorAt(
+        pos,
+        `invalid markup "${excerpt(buf.slice(pos, pos + 12))}"`,
+      );
     }
     const nameEnd = this.readName(pos + 2, len);
     if (nameEnd >= len) return -1;
@@ -400,7 +438,10 @@ export class XmlScanner {
       if (c === SLASH) {
         if (i + 1 >= len) return -1;
         if (buf.charCodeAt(i + 1) !== GT) {
-          throw this.errorAt(i, `expected "/>" in <${buf.slice(pos + 1, nameEnd)}>`);
+          throw this.errorAt(
+            i,
+            `expected "/>" in <${buf.slice(pos + 1, nameEnd)}>`,
+          );
         }
         selfClosing = true;
         i += 2;
@@ -409,7 +450,10 @@ export class XmlScanner {
       if (i === before || !isNameStart(c)) {
         throw this.errorAt(
           i,
-          `malformed attribute in <${buf.slice(pos + 1, nameEnd)}> near "${excerpt(buf.slice(i, i + 20))}"`,
+          `malformed attribute in <${buf.slice(
+            pos + 1,
+            nameEnd,
+          )}> near "${excerpt(buf.slice(i, i + 20))}"`,
         );
       }
       const an = i;
@@ -418,14 +462,26 @@ export class XmlScanner {
       while (i < len && isSpace(buf.charCodeAt(i))) i++;
       if (i >= len) return -1;
       if (buf.charCodeAt(i) !== EQ) {
-        throw this.errorAt(i, `expected "=" after attribute ${buf.slice(an, anEnd)} in <${buf.slice(pos + 1, nameEnd)}>`);
+        throw this.errorAt(
+          i,
+          `expected "=" after attribute ${buf.slice(an, anEnd)} in <${buf.slice(
+            pos + 1,
+            nameEnd,
+          )}>`,
+        );
       }
       i++;
       while (i < len && isSpace(buf.charCodeAt(i))) i++;
       if (i >= len) return -1;
       const q = buf.charCodeAt(i);
       if (q !== DQUOTE && q !== SQUOTE) {
-        throw this.errorAt(i, `attribute ${buf.slice(an, anEnd)} in <${buf.slice(pos + 1, nameEnd)}> has no quoted value`);
+        throw this.errorAt(
+          i,
+          `attribute ${buf.slice(an, anEnd)} in <${buf.slice(
+            pos + 1,
+            nameEnd,
+          )}> has no quoted value`,
+        );
       }
       const vs = i + 1;
       let hasAmp = false;
@@ -434,14 +490,23 @@ export class XmlScanner {
         c = buf.charCodeAt(j);
         if (c === q) break;
         if (c === LT) {
-          throw this.errorAt(j, `"<" in the value of attribute ${buf.slice(an, anEnd)} (unterminated value?)`);
+          throw this.errorAt(
+            j,
+            `"<" in the value of attribute ${buf.slice(
+              an,
+              anEnd,
+            )} (unterminated value?)`,
+          );
         }
         if (c === AMP) hasAmp = true;
       }
       if (j >= len) return -1;
       const k = this.attrCount;
       if (k >= MAX_ATTRS) {
-        throw this.errorAt(pos, `more than ${MAX_ATTRS} attributes on one element`);
+        throw this.errorAt(
+          pos,
+          `more than ${MAX_ATTRS} attributes on one element`,
+        );
       }
       for (let m = 0; m < k; m++) {
         const ms = this.attrNameStart[m];
@@ -453,7 +518,11 @@ export class XmlScanner {
               break;
             }
           }
-          if (same) throw this.errorAt(an, `duplicate attribute ${buf.slice(an, anEnd)}`);
+          if (same)
+            throw this.errorAt(
+              an,
+              `duplicate attribute ${buf.slice(an, anEnd)}`,
+            );
         }
       }
       this.attrNameStart[k] = an;
@@ -468,12 +537,17 @@ export class XmlScanner {
     const stack = this.stack;
     if (stack.length === 0) {
       if (this.sawRoot) {
-        throw this.errorAt(pos, `a second root element <${name}> after the end of the first`);
+        throw this.errorAt(
+          pos,
+          `a second root element <${name}> after the end of the first`,
+        );
       }
       if (!this.roots.includes(name)) {
         throw this.errorAt(
           pos,
-          `expected <${this.roots.join('> or <')}> root element, found <${name}>`,
+          `expected <${this.roots.join(
+            '> or <',
+          )}> root element, found <${name}>`,
         );
       }
       this.sawRoot = true;
@@ -500,10 +574,16 @@ export class XmlScanner {
     const name = buf.slice(pos + 2, e);
     const top = this.stack.pop();
     if (top === undefined) {
-      throw this.errorAt(pos, `closing tag </${excerpt(name)}> without a matching start tag`);
+      throw this.errorAt(
+        pos,
+        `closing tag </${excerpt(name)}> without a matching start tag`,
+      );
     }
     if (top !== name) {
-      throw this.errorAt(pos, `mismatched tag: expected </${top}>, found </${excerpt(name)}>`);
+      throw this.errorAt(
+        pos,
+        `mismatched tag: expected </${top}>, found </${excerpt(name)}>`,
+      );
     }
     this.handler.close(this, name);
     return gt + 1;
@@ -528,14 +608,22 @@ export class XmlScanner {
     const avail = buf.slice(pos, Math.min(len, pos + 9));
     if (
       avail.length < 9 &&
-      ('<!--'.startsWith(avail) || '<![CDATA['.startsWith(avail) || '<!DOCTYPE'.startsWith(avail))
+      ('<!--'.startsWith(avail) ||
+        '<![CDATA['.startsWith(avail) ||
+        '<!DOCTYPE'.startsWith(avail))
     ) {
       return -1;
     }
     if (/^<!ENTITY/i.test(buf.slice(pos, pos + 8))) {
-      throw this.errorAt(pos, 'entity declarations are refused (outside a DOCTYPE, too)');
+      throw this.errorAt(
+        pos,
+        'entity declarations are refused (outside a DOCTYPE, too)',
+      );
     }
-    throw this.errorAt(pos, `invalid markup "${excerpt(buf.slice(pos, pos + 12))}"`);
+    throw this.errorAt(
+      pos,
+      `invalid markup "${excerpt(buf.slice(pos, pos + 12))}"`,
+    );
   }
 
   private doctype(pos: number, len: number): number {
@@ -574,7 +662,10 @@ export class XmlScanner {
     }
     if (end === -1) return -1;
     if (subsetStart !== -1) {
-      const subset = buf.slice(subsetStart + 1, subsetEnd === -1 ? end : subsetEnd);
+      const subset = buf.slice(
+        subsetStart + 1,
+        subsetEnd === -1 ? end : subsetEnd,
+      );
       if (/<!ENTITY/i.test(subset)) {
         throw this.errorAt(
           pos,
@@ -582,7 +673,10 @@ export class XmlScanner {
         );
       }
       if (/%[A-Za-z_:]/.test(subset)) {
-        throw this.errorAt(pos, 'the DOCTYPE uses parameter entities, which are refused');
+        throw this.errorAt(
+          pos,
+          'the DOCTYPE uses parameter entities, which are refused',
+        );
       }
     }
     this.sawDoctype = true;
@@ -593,12 +687,17 @@ export class XmlScanner {
     const buf = this.buf;
     const end = buf.indexOf('?>', pos + 2);
     if (end === -1) return -1;
-    const target = /^[^\s?]*/.exec(buf.slice(pos + 2, Math.min(end, pos + 40)))![0];
+    const target = /^[^\s?]*/.exec(
+      buf.slice(pos + 2, Math.min(end, pos + 40)),
+    )![0];
     if (target.toLowerCase() === 'xml') {
       if (this.sawAnything || this.lineBase !== 1 || pos !== 0) {
         // Only whitespace-free start is allowed, but be lenient about leading whitespace.
         if (this.sawAnything || /\S/.test(buf.slice(0, pos))) {
-          throw this.errorAt(pos, 'XML declaration not at the start of the document');
+          throw this.errorAt(
+            pos,
+            'XML declaration not at the start of the document',
+          );
         }
       }
     } else if (target.length === 0) {
@@ -619,7 +718,9 @@ export async function scanXml(
   handler: XmlHandler,
 ): Promise<void> {
   const scanner = new XmlScanner(label, roots, handler);
-  for await (const text of decodeChunks(input, label, { sniffXmlEncoding: true })) {
+  for await (const text of decodeChunks(input, label, {
+    sniffXmlEncoding: true,
+  })) {
     scanner.write(text);
   }
   scanner.end();

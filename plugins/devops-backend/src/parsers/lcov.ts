@@ -662,8 +662,10 @@ function fromSummary(hit: number, found: number): CoverageCounter {
  * - A file listed in several records (several TN sections, concatenated tracefiles) is merged:
  *   a line counts once and is covered if any record has hits for it; a branch (line, block,
  *   branch) counts once, covered if taken in any record; functions likewise. To merge, each file
- *   keeps a byte per source line (a flag, not the hit count) and one entry per branch and function
- *   until the end of the report; nothing else per line is kept.
+ *   keeps a byte per source line (a flag, not the hit count) and an 8-byte key per distinct branch
+ *   and function (a number: exact for integer ids, a 53-bit hash of names and lcov 2.x branch
+ *   expressions) until the end of the report; nothing else per line is kept. The report is read
+ *   as bytes: only file paths and error excerpts are decoded.
  * - Totals come from the detail records (DA, BRDA, FN/FNDA or FNL/FNA), per file and per metric;
  *   when a file has no detail record for a metric, its LF/LH, BRF/BRH or FNF/FNH summary is used
  *   (the largest value when the file has several records). Totals are the sum of the files.

@@ -27,8 +27,11 @@ const MODE_CONTENT = 0;
 const MODE_COMMENT = 1;
 const MODE_CDATA = 2;
 
-/** Longest markup token (tag, declaration, processing instruction) accepted. */
-const MAX_TOKEN = 1 << 20;
+/**
+ * Longest markup token (tag, declaration, processing instruction) accepted: large enough for
+ * the long `message` attributes some JUnit producers write, small enough to bound memory.
+ */
+const MAX_TOKEN = 4 << 20;
 /** Deepest element nesting accepted. */
 const MAX_DEPTH = 512;
 /** Most attributes on one element. */

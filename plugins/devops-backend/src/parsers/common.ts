@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { InputError } from '@backstage/errors';
 import { CoverageCounter } from '@devops-growth/backstage-plugin-devops-common';
 
@@ -196,8 +197,20 @@ export async function* decodeChunks(
   options: { sniffXmlEncoding?: boolean } = {},
 ): AsyncGenerator<string> {
   let decoder: TextDecoder | undefined;
+  let utf8 = true;
+  /** The decoder may hold the first bytes of a character split across chunks. */
+  let pending = false;
   let head: Buffer | undefined;
   let sawContent = false;
+
+  // ASCII chunks (most reports) are copied as Latin-1, several times faster than TextDecoder;
+  // anything else goes through the streaming decoder.
+  const decode = (bytes: Buffer): string => {
+    if (utf8 && !pending && isAscii(bytes)) return bytes.toString('latin1');
+    const text = decoder!.decode(bytes, { stream: true });
+    pending = utf8 && bytes.length > 0 && bytes[bytes.length - 1] >= 0x80;
+    return text;
+  };
 
   const start = (bytes: Buffer): string => {
     const offset = byteOrderMark(bytes, label);
@@ -231,7 +244,8 @@ export async function* decodeChunks(
       }
     }
     decoder = new TextDecoder(encoding);
-    return decoder.decode(bytes.subarray(offset), { stream: true });
+    utf8 = encoding === 'utf-8';
+    return decode(bytes.subarray(offset));
   };
 
   for await (const raw of input) {
@@ -258,7 +272,7 @@ export async function* decodeChunks(
       text = start(head);
       head = undefined;
     } else {
-      text = decoder.decode(chunk, { stream: true });
+      text = decode(chunk);
     }
     if (text.length === 0) continue;
     if (!sawContent && /\S/.test(text)) sawContent = true;

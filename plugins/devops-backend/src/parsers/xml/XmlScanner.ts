@@ -21,7 +21,6 @@ const QMARK = 63; // ?
 const EQ = 61; // =
 const DQUOTE = 34; // "
 const SQUOTE = 39; // '
-const AMP = 38; // &
 
 const MODE_CONTENT = 0;
 const MODE_COMMENT = 1;
@@ -133,6 +132,8 @@ export class XmlScanner {
     // join() builds a flat string; `rest + chunk` would be a rope that every access walks through.
     this.buf = rest.length > 0 ? [rest, chunk].join('') : chunk;
     this.pos = 0;
+    this.ampCursor = -2;
+    this.ltCursor = -2;
     this.run(false);
   }
 
@@ -165,6 +166,39 @@ export class XmlScanner {
         `no root element, expected <${this.roots.join('> or <')}>`,
       );
     }
+  }
+
+  // Positions of the next '&' and '<' in `buf` (-1: none up to its end), so that repeated
+  // searches stay linear over the whole buffer.
+  private ampCursor = -2;
+  private ampFrom = 0;
+  private ltCursor = -2;
+  private ltFrom = 0;
+
+  /** Offset of the first '&' at or after `from` in `buf`, or -1. */
+  private nextAmp(from: number): number {
+    if (
+      this.ampCursor === -2 ||
+      from < this.ampFrom ||
+      (this.ampCursor !== -1 && this.ampCursor < from)
+    ) {
+      this.ampCursor = this.buf.indexOf('&', from);
+      this.ampFrom = from;
+    }
+    return this.ampCursor;
+  }
+
+  /** Offset of the first '<' at or after `from` in `buf`, or -1. */
+  private nextLt(from: number): number {
+    if (
+      this.ltCursor === -2 ||
+      from < this.ltFrom ||
+      (this.ltCursor !== -1 && this.ltCursor < from)
+    ) {
+      this.ltCursor = this.buf.indexOf('<', from);
+      this.ltFrom = from;
+    }
+    return this.ltCursor;
   }
 
   /** Value of an attribute of the start tag being reported, entities decoded. */
@@ -330,13 +364,8 @@ export class XmlScanner {
       }
       return;
     }
-    let amp = -1;
-    for (let i = start; i < end; i++) {
-      if (buf.charCodeAt(i) === AMP) {
-        amp = i;
-        break;
-      }
-    }
+    let amp = this.nextAmp(start);
+    if (amp >= end) amp = -1;
     const hasAmp = amp !== -1;
     if (this.wantText && this.handler.text) {
       const raw = buf.slice(start, end);
@@ -433,7 +462,7 @@ export class XmlScanner {
       const before = i;
       while (i < len && isSpace(buf.charCodeAt(i))) i++;
       if (i >= len) return -1;
-      let c = buf.charCodeAt(i);
+      const c = buf.charCodeAt(i);
       if (c === GT) {
         i++;
         break;
@@ -487,53 +516,21 @@ export class XmlScanner {
         );
       }
       const vs = i + 1;
-      let hasAmp = false;
-      let j = vs;
-      for (; j < len; j++) {
-        c = buf.charCodeAt(j);
-        if (c === q) break;
-        if (c === LT) {
-          throw this.errorAt(
-            j,
-            `"<" in the value of attribute ${buf.slice(
-              an,
-              anEnd,
-            )} (unterminated value?)`,
-          );
-        }
-        if (c === AMP) hasAmp = true;
-      }
-      if (j >= len) return -1;
-      const k = this.attrCount;
-      if (k >= MAX_ATTRS) {
+      // Native searches: a per-character loop costs several times more.
+      const j = buf.indexOf(q === DQUOTE ? '"' : "'", vs);
+      if (j === -1) return -1;
+      const lt = this.nextLt(vs);
+      if (lt !== -1 && lt < j) {
         throw this.errorAt(
-          pos,
-          `more than ${MAX_ATTRS} attributes on one element`,
+          lt,
+          `"<" in the value of attribute ${buf.slice(
+            an,
+            anEnd,
+          )} (unterminated value?)`,
         );
       }
-      for (let m = 0; m < k; m++) {
-        const ms = this.attrNameStart[m];
-        if (this.attrNameEnd[m] - ms === anEnd - an) {
-          let same = true;
-          for (let x = 0; x < anEnd - an; x++) {
-            if (buf.charCodeAt(ms + x) !== buf.charCodeAt(an + x)) {
-              same = false;
-              break;
-            }
-          }
-          if (same)
-            throw this.errorAt(
-              an,
-              `duplicate attribute ${buf.slice(an, anEnd)}`,
-            );
-        }
-      }
-      this.attrNameStart[k] = an;
-      this.attrNameEnd[k] = anEnd;
-      this.attrValueStart[k] = vs;
-      this.attrValueEnd[k] = j;
-      this.attrHasAmp[k] = hasAmp;
-      this.attrCount = k + 1;
+      const amp = this.nextAmp(vs);
+      this.addAttribute(pos, an, anEnd, vs, j, amp !== -1 && amp < j);
       i = j + 1;
     }
     const name = buf.slice(pos + 1, nameEnd);
@@ -568,14 +565,57 @@ export class XmlScanner {
     return i;
   }
 
+  private addAttribute(
+    tagStart: number,
+    an: number,
+    anEnd: number,
+    vs: number,
+    ve: number,
+    hasAmp: boolean,
+  ): void {
+    const buf = this.buf;
+    const k = this.attrCount;
+    if (k >= MAX_ATTRS) {
+      throw this.errorAt(
+        tagStart,
+        `more than ${MAX_ATTRS} attributes on one element`,
+      );
+    }
+    const len = anEnd - an;
+    for (let m = 0; m < k; m++) {
+      const ms = this.attrNameStart[m];
+      if (
+        this.attrNameEnd[m] - ms === len &&
+        buf.startsWith(buf.slice(an, anEnd), ms)
+      ) {
+        throw this.errorAt(an, `duplicate attribute ${buf.slice(an, anEnd)}`);
+      }
+    }
+    this.attrNameStart[k] = an;
+    this.attrNameEnd[k] = anEnd;
+    this.attrValueStart[k] = vs;
+    this.attrValueEnd[k] = ve;
+    this.attrHasAmp[k] = hasAmp;
+    this.attrCount = k + 1;
+  }
+
   private endTag(pos: number): number {
     const buf = this.buf;
     const gt = buf.indexOf('>', pos + 2);
     if (gt === -1) return -1;
     let e = gt;
     while (e > pos + 2 && isSpace(buf.charCodeAt(e - 1))) e--;
-    const name = buf.slice(pos + 2, e);
     const top = this.stack.pop();
+    // The usual case, compared in place: the name of the open element.
+    if (
+      top !== undefined &&
+      e - pos - 2 === top.length &&
+      buf.startsWith(top, pos + 2)
+    ) {
+      this.handler.close(this, top);
+      return gt + 1;
+    }
+    const name = buf.slice(pos + 2, e);
     if (top === undefined) {
       throw this.errorAt(
         pos,

@@ -300,6 +300,70 @@ describe('JaCoCo on real reports', () => {
   });
 });
 
+describe('merging rules', () => {
+  it('Cobertura: a filename seen again after other files has its counters added', async () => {
+    const cls = (file: string, line: number, hits: number) =>
+      `<class name="c" filename="${file}"><methods/><lines><line number="${line}" hits="${hits}"/></lines></class>`;
+    const xml = `<coverage><packages><package name="p"><classes>${cls(
+      'a.py',
+      1,
+      1,
+    )}${cls('b.py', 1, 0)}${cls(
+      'a.py',
+      2,
+      0,
+    )}</classes></package></packages></coverage>`;
+    const report = (await parseBoth(
+      cobertura,
+      Buffer.from(xml),
+    )) as ParsedCoverageReport;
+    expect(report.files.map(f => [f.path, f.lines])).toEqual([
+      ['a.py', c(1, 2)],
+      ['b.py', c(0, 1)],
+    ]);
+  });
+
+  it('JaCoCo: sums the files when the report has no report-level counters; groups merge by path', async () => {
+    const sf = (covered: number) =>
+      `<package name="p"><sourcefile name="A.java"><counter type="LINE" missed="1" covered="${covered}"/></sourcefile></package>`;
+    const xml = `<report name="r"><group name="m1">${sf(
+      1,
+    )}</group><group name="m2">${sf(2)}</group></report>`;
+    const report = (await parseBoth(
+      jacoco,
+      Buffer.from(xml),
+    )) as ParsedCoverageReport;
+    expect(report.files).toEqual([
+      {
+        path: 'p/A.java',
+        lines: c(3, 5),
+        branches: c(0, 0),
+        functions: c(0, 0),
+        statements: c(0, 0),
+      },
+    ]);
+    expect(report.totals.lines).toEqual(c(3, 5));
+  });
+
+  it('LCOV: the same file in many records keeps its distinct lines, branches and functions', async () => {
+    const record = (hit: number) =>
+      `TN:t${hit}\nSF:a.c\nFN:1,f\nFNDA:${hit},f\nBRDA:2,0,0,${hit}\nBRDA:2,0,1,-\nDA:1,${hit}\nDA:2,0\nend_of_record\n`;
+    const data = Buffer.from(
+      Array.from({ length: 300 }, (_, i) => record(i === 150 ? 1 : 0)).join(''),
+    );
+    const report = (await parseBoth(lcov, data)) as ParsedCoverageReport;
+    expect(report.files).toEqual([
+      {
+        path: 'a.c',
+        lines: c(1, 2),
+        branches: c(1, 2),
+        functions: c(1, 1),
+        statements: null,
+      },
+    ]);
+  });
+});
+
 describe('Istanbul coverage-summary.json on a real report', () => {
   it('jest 30 json-summary: total and per-file figures as written', async () => {
     const report = await coverage(summary, 'real/jest-coverage-summary.json');

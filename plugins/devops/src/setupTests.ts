@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 /*
  * Recharts' ResponsiveContainer sizes charts with a ResizeObserver, which jsdom lacks, and jsdom
@@ -28,3 +29,10 @@ if (!('ResizeObserver' in window)) {
     configurable: true,
   });
 }
+
+/*
+ * Cards and tabs load lazily and the first render compiles a lot; on a busy two-core CI machine
+ * with a cold transform cache that exceeds testing-library's default 1 s wait.
+ */
+configure({ asyncUtilTimeout: 15_000 });
+jest.setTimeout(60_000);

@@ -29,10 +29,10 @@ export function FlakyTests(props: {
       <Table size="small" aria-label="Flaky tests">
         <TableHead>
           <TableRow>
-            <TableCell>Suite</TableCell>
-            <TableCell>Test</TableCell>
-            <TableCell>Why</TableCell>
-            <TableCell>Runs</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Suite</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Test</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Why</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Runs</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>

@@ -21,10 +21,10 @@ export function SlowestTests(props: { tests: SlowTest[] }) {
     <Table size="small" aria-label="Slowest tests">
       <TableHead>
         <TableRow>
-          <TableCell>Suite</TableCell>
-          <TableCell>Test</TableCell>
-          <TableCell align="right">Duration</TableCell>
-          <TableCell>Outcome</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Suite</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Test</TableCell>
+          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>Duration</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Outcome</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>

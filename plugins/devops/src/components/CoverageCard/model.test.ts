@@ -260,7 +260,9 @@ describe('buildUploadCommand', () => {
         '  -H "Authorization: Bearer $BACKSTAGE_TOKEN" \\',
         '  -H "Content-Type: application/xml" \\',
         '  --data-binary @reports/junit.xml \\',
-        '  "https://backstage.example.com/api/devops/reports?entity=component%3Adefault%2Fpayments&format=junit&commit=$GIT_COMMIT&branch=$GIT_BRANCH&name=unit"',
+        '  "https://backstage.example.com/api/devops/reports?format=junit&name=unit\\',
+        '&entity=component:default/payments\\',
+        '&commit=$GIT_COMMIT&branch=$GIT_BRANCH"',
       ].join('\n'),
     );
   });

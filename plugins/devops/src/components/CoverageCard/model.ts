@@ -349,19 +349,21 @@ export function buildUploadCommand(options: {
   /** Report name, for example `unit`. */
   name: string;
 }): string {
-  const query = [
-    `entity=${encodeURIComponent(options.entityRef)}`,
-    `format=${encodeURIComponent(options.format)}`,
-    'commit=$GIT_COMMIT',
-    'branch=$GIT_BRANCH',
-    `name=${encodeURIComponent(options.name)}`,
-  ].join('&');
+  // ':' and '/' are valid in a query string; keeping them makes the ref readable.
+  const entity = encodeURIComponent(options.entityRef)
+    .replace(/%3A/gi, ':')
+    .replace(/%2F/gi, '/');
+  // Inside double quotes a backslash-newline is removed by the shell: one URL, three lines.
   return [
     'curl --fail-with-body -X POST \\',
     '  -H "Authorization: Bearer $BACKSTAGE_TOKEN" \\',
     `  -H "Content-Type: ${CONTENT_TYPES[options.format]}" \\`,
     `  --data-binary @${options.file} \\`,
-    `  "${options.baseUrl}/reports?${query}"`,
+    `  "${options.baseUrl}/reports?format=${encodeURIComponent(
+      options.format,
+    )}&name=${encodeURIComponent(options.name)}\\`,
+    `&entity=${entity}\\`,
+    '&commit=$GIT_COMMIT&branch=$GIT_BRANCH"',
   ].join('\n');
 }
 

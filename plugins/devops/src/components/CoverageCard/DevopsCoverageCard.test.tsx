@@ -86,11 +86,14 @@ describe('DevopsCoverageCard', () => {
     await waitFor(() =>
       expect(
         screen.getAllByText(
-          /https:\/\/backstage\.example\.com\/api\/devops\/reports\?entity=component%3Adefault%2Fpayments&format=lcov/,
+          /https:\/\/backstage\.example\.com\/api\/devops\/reports\?format=lcov&name=unit/,
         ).length,
       ).toBeGreaterThan(0),
     );
     expect(screen.getAllByText(/format=junit/).length).toBeGreaterThan(0);
+    expect(
+      screen.getAllByText(/entity=component:default\/payments/).length,
+    ).toBeGreaterThan(0);
   });
 
   it('shows the missing annotation state without the monitoring annotation', async () => {

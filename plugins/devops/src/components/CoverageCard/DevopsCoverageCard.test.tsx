@@ -164,6 +164,31 @@ describe('DevopsCoverageCard', () => {
     expect(chart.querySelectorAll('.recharts-line')).toHaveLength(3);
   });
 
+  it('lists the least covered files of the latest report', async () => {
+    const summary = makeSummary();
+    const api = mockDevopsApi(async () => ({
+      ...summary,
+      coverage: {
+        ...summary.coverage,
+        leastCoveredFiles: [
+          { path: 'src/dead.ts', lines: 0, linesTotal: 40 },
+          { path: 'src/config.ts', lines: 62.5, linesTotal: 8 },
+          { path: 'src/types.ts', lines: null, linesTotal: 0 },
+        ],
+      },
+    }));
+
+    await renderCard(makeEntity('coverage'), api);
+
+    const table = await screen.findByRole('table', { name: 'Least covered files' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows.map(r => r.textContent)).toEqual([
+      'src/dead.ts400.0%',
+      'src/config.ts862.5%',
+      'src/types.ts0no line data',
+    ]);
+  });
+
   it('shows the latest test run, flaky tests, slowest tests and recommendations', async () => {
     const api = mockDevopsApi(async () => makeSummary());
 

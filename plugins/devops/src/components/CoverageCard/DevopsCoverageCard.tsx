@@ -30,6 +30,7 @@ import { QualityGateBadge } from './QualityGateBadge';
 import { Recommendations } from './Recommendations';
 import { ReportPickers } from './ReportPickers';
 import { SlowestTests } from './SlowestTests';
+import { LeastCoveredFiles } from './LeastCoveredFiles';
 import { TestRunSummary } from './TestRunSummary';
 import { UploadInstructions } from './UploadInstructions';
 import {
@@ -156,6 +157,13 @@ function QualityDetails(props: {
             <SlowestTests tests={summary.tests.slowest} />
           </Section>
         </Grid>
+        {latestCoverage && (
+          <Grid item xs={12}>
+            <Section title="Least covered files">
+              <LeastCoveredFiles files={summary.coverage.leastCoveredFiles} />
+            </Section>
+          </Grid>
+        )}
       </Grid>
     </>
   );

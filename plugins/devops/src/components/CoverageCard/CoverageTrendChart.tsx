@@ -21,6 +21,7 @@ import {
   COVERAGE_METRIC_LABELS,
   formatPercent,
   timeTickFormatter,
+  timeTicks,
   toCoverageChartData,
 } from './model';
 
@@ -82,10 +83,9 @@ export function CoverageTrendChart(props: {
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
+            ticks={timeTicks(points[0].time, points[points.length - 1].time)}
             tickFormatter={timeTickFormatter(
-              points.length
-                ? points[points.length - 1].time - points[0].time
-                : 0,
+              points[points.length - 1].time - points[0].time,
             )}
           />
           <YAxis

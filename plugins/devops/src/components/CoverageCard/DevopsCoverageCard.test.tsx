@@ -164,6 +164,29 @@ describe('DevopsCoverageCard', () => {
     expect(chart.querySelectorAll('.recharts-line')).toHaveLength(3);
   });
 
+  it('charts the pass rate of the recent runs', async () => {
+    const summary = makeSummary();
+    const api = mockDevopsApi(async () => ({
+      ...summary,
+      tests: {
+        ...summary.tests,
+        trend: [
+          { reportId: 'r1', createdAt: '2026-11-20T10:00:00Z', commitSha: 'a', passRate: 100, total: 10 },
+          { reportId: 'r2', createdAt: '2026-11-21T10:00:00Z', commitSha: 'b', passRate: 90, total: 10 },
+          { reportId: 'r3', createdAt: '2026-11-22T10:00:00Z', commitSha: 'c', passRate: null, total: 0 },
+          { reportId: 'r4', createdAt: '2026-11-23T10:00:00Z', commitSha: 'd', passRate: 95, total: 20 },
+        ],
+      },
+    }));
+
+    await renderCard(makeEntity('coverage'), api);
+
+    const chart = await screen.findByRole('img', { name: 'Pass-rate trend' });
+    expect(chart.querySelectorAll('.recharts-line')).toHaveLength(1);
+    // the run without executed tests has no pass rate and no dot
+    expect(chart.querySelectorAll('.recharts-line-dot')).toHaveLength(3);
+  });
+
   it('lists the least covered files of the latest report', async () => {
     const summary = makeSummary();
     const api = mockDevopsApi(async () => ({

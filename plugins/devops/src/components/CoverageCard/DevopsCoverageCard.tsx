@@ -31,6 +31,7 @@ import { Recommendations } from './Recommendations';
 import { ReportPickers } from './ReportPickers';
 import { SlowestTests } from './SlowestTests';
 import { LeastCoveredFiles } from './LeastCoveredFiles';
+import { PassRateTrendChart } from './PassRateTrendChart';
 import { TestRunSummary } from './TestRunSummary';
 import { UploadInstructions } from './UploadInstructions';
 import {
@@ -137,6 +138,7 @@ function QualityDetails(props: {
         <Grid item xs={12} md={6}>
           <Section title="Latest test run">
             <TestRunSummary run={testRun} />
+            <PassRateTrendChart trend={summary.tests.trend} />
           </Section>
         </Grid>
         <Grid item xs={12} md={6}>

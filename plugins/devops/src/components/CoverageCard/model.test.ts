@@ -8,6 +8,7 @@ import {
   hasAnyReport,
   shortSha,
   timeTickFormatter,
+  timeTicks,
   sortRecommendations,
   toCoverageChartData,
   toCoverageFigures,
@@ -273,5 +274,13 @@ describe('timeTickFormatter', () => {
   it('shows dates over spans of days and times within a day', () => {
     expect(timeTickFormatter(10 * 86400_000)(t)).not.toMatch(/\d{1,2}:\d{2}/);
     expect(timeTickFormatter(3600_000)(t)).toMatch(/\d{1,2}:\d{2}/);
+  });
+});
+
+describe('timeTicks', () => {
+  it('spreads ticks evenly from the first to the last point', () => {
+    expect(timeTicks(0, 1000)).toEqual([0, 250, 500, 750, 1000]);
+    expect(timeTicks(0, 1000, 3)).toEqual([0, 500, 1000]);
+    expect(timeTicks(42, 42)).toEqual([42]);
   });
 });

@@ -91,6 +91,15 @@ export function timeTickFormatter(spanMs: number): (epochMs: number) => string {
     });
 }
 
+/** `count` evenly spaced tick values from `min` to `max` (one tick when they are equal). */
+export function timeTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) {
+    return [min];
+  }
+  const step = (max - min) / (count - 1);
+  return Array.from({ length: count }, (_, i) => Math.round(min + i * step));
+}
+
 /** A test duration: `850 ms`, `12.4 s` or `2 min 5 s`. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) {

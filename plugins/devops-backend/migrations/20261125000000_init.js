@@ -3,6 +3,14 @@
  * one row per file (coverage) or per test case (tests). Line-level hit counts are never stored.
  */
 
+/** Covered and total columns for each coverage metric; NULL where the format lacks the metric. */
+function addCoverageCounters(table) {
+  for (const metric of ['lines', 'branches', 'functions', 'statements']) {
+    table.integer(`${metric}_covered`).nullable();
+    table.integer(`${metric}_total`).nullable();
+  }
+}
+
 /**
  * @param {import('knex').Knex} knex
  */
@@ -17,10 +25,7 @@ exports.up = async function up(knex) {
     table.string('commit_sha', 64).notNullable();
     table.string('branch', 255).notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
-    for (const metric of ['lines', 'branches', 'functions', 'statements']) {
-      table.integer(`${metric}_covered`).nullable();
-      table.integer(`${metric}_total`).nullable();
-    }
+    addCoverageCounters(table);
     table.integer('tests_total').nullable();
     table.integer('tests_passed').nullable();
     table.integer('tests_failed').nullable();
@@ -45,10 +50,7 @@ exports.up = async function up(knex) {
       .inTable('devops_reports')
       .onDelete('CASCADE');
     table.text('path').notNullable();
-    for (const metric of ['lines', 'branches', 'functions', 'statements']) {
-      table.integer(`${metric}_covered`).nullable();
-      table.integer(`${metric}_total`).nullable();
-    }
+    addCoverageCounters(table);
     table.index(['report_id'], 'devops_coverage_files_report_idx');
   });
 

@@ -4,4 +4,4 @@ export type {
   ReportSeriesKey,
   TestCaseOccurrence,
 } from './DevopsStore';
-export { DatabaseDevopsStore, countTestOutcomes } from './DatabaseDevopsStore';
+export { DatabaseDevopsStore } from './DatabaseDevopsStore';

@@ -19,6 +19,7 @@ import {
   devopsReadPermission,
   devopsReportCreatePermission,
   isDevopsAreaEnabled,
+  ReportSummary,
   DEVOPS_MONITORING_ANNOTATION,
 } from '@devops-growth/backstage-plugin-devops-common';
 import express, { Request } from 'express';
@@ -162,6 +163,19 @@ export async function createRouter(
     return entity;
   }
 
+  /** A stored report, if its entity is visible to the caller. */
+  async function loadReport(
+    id: string,
+    credentials: BackstageCredentials,
+  ): Promise<ReportSummary> {
+    const report = await store.getReport(id);
+    if (!report) {
+      throw new NotFoundError(`Report '${id}' was not found`);
+    }
+    await loadEntity(report.entityRef, credentials);
+    return report;
+  }
+
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -253,26 +267,19 @@ export async function createRouter(
   router.get('/reports/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     await authorize(credentials, devopsReadPermission);
-    const report = await store.getReport(req.params.id);
-    if (!report)
-      throw new NotFoundError(`Report '${req.params.id}' was not found`);
-    await loadEntity(report.entityRef, credentials);
-    res.json(report);
+    res.json(await loadReport(req.params.id, credentials));
   });
 
   router.get('/reports/:id/files', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const query = parse(filesQuerySchema, req.query, 'file list query');
     await authorize(credentials, devopsReadPermission);
-    const report = await store.getReport(req.params.id);
-    if (!report)
-      throw new NotFoundError(`Report '${req.params.id}' was not found`);
+    const report = await loadReport(req.params.id, credentials);
     if (report.kind !== 'coverage') {
       throw new InputError(
         `Report '${report.id}' is a test report; it has no files`,
       );
     }
-    await loadEntity(report.entityRef, credentials);
     res.json({ items: await store.listCoverageFiles(report.id, query) });
   });
 

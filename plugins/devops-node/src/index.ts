@@ -1,7 +1,8 @@
 /**
- * Extension points of the DevOps Growth Engine backend: report parsers (and, with later
- * modules, metrics and deploy providers).
+ * Extension points of the DevOps Growth Engine backend: report parsers and metrics providers
+ * (and, with later modules, deploy providers).
  *
  * @packageDocumentation
  */
 export * from './parsers';
+export * from './metrics';

@@ -2,7 +2,8 @@
 # Starts the portal with its demo on embedded SQLite: installs Node 22, Yarn 4 and the
 # dependencies when missing, starts Backstage (frontend :3000, backend :7007), and once the
 # backend is up runs the demo service's own tests and uploads their LCOV and JUnit reports
-# through the public API, as a CI pipeline would.
+# through the public API, as a CI pipeline would. It also starts the demo service on :7090 under a
+# light generated load; the backend scrapes its /metrics for the Performance card.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -13,8 +14,13 @@ mkdir -p "$DEVOPS_DEMO_DATA_DIR"
 DEVOPS_DEMO_CI_TOKEN="$(node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))")"
 export DEVOPS_DEMO_CI_TOKEN
 
+export DEVOPS_DEMO_SERVICE_PORT="${DEVOPS_DEMO_SERVICE_PORT:-7090}"
+
 node scripts/demo-ci.mjs &
 demo_ci=$!
-trap 'kill "$demo_ci" 2>/dev/null || true' EXIT
+# The demo service under a light load: the Performance card's live figures.
+node scripts/demo-load.mjs &
+demo_load=$!
+trap 'kill "$demo_ci" "$demo_load" 2>/dev/null || true' EXIT
 
 yarn start --config "$ROOT/app-config.yaml" --config "$ROOT/app-config.demo.yaml" "$@"

@@ -1,45 +1,155 @@
 'use strict';
 
 const http = require('node:http');
+const { setTimeout: sleep } = require('node:timers/promises');
+const client = require('prom-client');
 const { priceOrder } = require('./pricing');
 const { QuoteCache } = require('./quoteCache');
 
-const cache = new QuoteCache(30_000);
+/**
+ * Prometheus instrumentation in prom-client's usual conventions: the process metrics of
+ * `collectDefaultMetrics` and an `http_request_duration_seconds` histogram labelled with method,
+ * route and status code, served at GET /metrics. This is what the DevOps Growth Engine's
+ * embedded scrape provider (and a real Prometheus) reads.
+ */
+function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const duration = new client.Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Duration of HTTP requests in seconds',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, duration };
+}
 
-function createServer() {
-  return http.createServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthz') {
+/**
+ * Stock look-up in the (simulated) warehouse service: a downstream call with real waiting. Most
+ * look-ups are quick, a few hit a slow replica, and a share `failureRate` fails outright (the
+ * service does not handle that, so the request ends in a 500).
+ */
+async function stockLevel(sku, failureRate) {
+  const slow = Math.random() < 0.04;
+  await sleep(slow ? 120 + Math.random() * 200 : 4 + Math.random() * 20);
+  if (Math.random() < failureRate) {
+    throw new Error('warehouse unavailable');
+  }
+  let hash = 0;
+  for (const ch of String(sku)) hash = (hash * 31 + ch.charCodeAt(0)) % 997;
+  return hash;
+}
+
+const ROUTES = new Set(['/healthz', '/stock', '/quote']);
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.on('data', chunk => {
+      body += chunk;
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+function createServer(options = {}) {
+  const cache = new QuoteCache(options.cacheTtlMs ?? 30_000);
+  const { registry, duration } = options.metrics ?? createMetrics();
+  const failureRate = options.warehouseFailureRate ?? 0;
+
+  async function handle(req, res) {
+    const url = new URL(req.url, 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
-      return;
+      return true;
     }
-    if (req.method === 'POST' && req.url === '/quote') {
-      let body = '';
-      req.on('data', chunk => {
-        body += chunk;
-      });
-      req.on('end', () => {
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const text = await registry.metrics();
+      res.writeHead(200, { 'content-type': registry.contentType });
+      res.end(text);
+      return false;
+    }
+    if (req.method === 'GET' && url.pathname === '/stock') {
+      const sku = url.searchParams.get('sku');
+      if (!sku) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'sku is required' }));
+        return true;
+      }
+      const level = await stockLevel(sku, failureRate);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ sku, level }));
+      return true;
+    }
+    if (req.method === 'POST' && url.pathname === '/quote') {
+      const body = await readBody(req);
+      let order;
+      try {
+        order = JSON.parse(body);
+      } catch {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'body is not JSON' }));
+        return true;
+      }
+      const cached = cache.get(body);
+      let quote = cached;
+      if (!quote) {
         try {
-          const cached = cache.get(body);
-          const quote = cached ?? priceOrder(JSON.parse(body));
-          if (!cached) cache.set(body, quote);
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(quote));
+          quote = priceOrder(order);
         } catch (error) {
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: error.message }));
+          return true;
         }
-      });
-      return;
+        // Every line is checked against the warehouse before it is quoted.
+        for (const item of order.items) {
+          if ((await stockLevel(item.sku, failureRate)) < item.quantity) {
+            res.writeHead(409, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: `not enough stock for ${item.sku}` }));
+            return true;
+          }
+        }
+        cache.set(body, quote);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(quote));
+      return true;
     }
     res.writeHead(404);
     res.end();
+    return true;
+  }
+
+  return http.createServer((req, res) => {
+    const stop = duration.startTimer({ method: req.method });
+    const route = ROUTES.has(req.url.split('?')[0]) ? req.url.split('?')[0] : 'unmatched';
+    handle(req, res).then(
+      measured => {
+        if (measured) stop({ route, status_code: res.statusCode });
+      },
+      error => {
+        // An unexpected failure is a 500, and counted as one.
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+        }
+        res.end(JSON.stringify({ error: 'internal error' }));
+        stop({ route, status_code: 500 });
+        if (options.logErrors !== false) console.error(`${req.method} ${route}: ${error.message}`);
+      },
+    );
   });
 }
 
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 8080);
-  createServer().listen(port, () => console.log(`demo-service listening on ${port}`));
+  const warehouseFailureRate = Number(process.env.WAREHOUSE_FAILURE_RATE ?? 0.01);
+  const logErrors = process.env.LOG_ERRORS !== '0';
+  createServer({ warehouseFailureRate, logErrors }).listen(port, () =>
+    console.log(`demo-service listening on ${port}`),
+  );
 }
 
-module.exports = { createServer };
+module.exports = { createServer, createMetrics };

@@ -35,3 +35,25 @@ test.describe('HTTP API', () => {
     assert.strictEqual(res.status, 400);
   });
 });
+
+test.describe('metrics', () => {
+  let server;
+  let base;
+  test.before(async () => {
+    server = createServer({ warehouseFailureRate: 1, logErrors: false });
+    await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${server.address().port}`;
+  });
+  test.after(() => server.close());
+
+  test('counts requests by route and status in the Prometheus exposition', async () => {
+    assert.strictEqual((await fetch(`${base}/stock?sku=a`)).status, 500);
+    assert.strictEqual((await fetch(`${base}/stock`)).status, 400);
+    const res = await fetch(`${base}/metrics`);
+    assert.match(res.headers.get('content-type'), /^text\/plain/);
+    const text = await res.text();
+    assert.match(text, /http_request_duration_seconds_count\{method="GET",route="\/stock",status_code="500"\} 1/);
+    assert.match(text, /http_request_duration_seconds_count\{method="GET",route="\/stock",status_code="400"\} 1/);
+    assert.match(text, /process_resident_memory_bytes \d+/);
+  });
+});

@@ -6,8 +6,14 @@ import { createTestDatabases } from '../__testUtils__/databases';
 
 jest.setTimeout(60_000);
 
-const migrationsDir = resolvePackagePath('@devops-growth/backstage-plugin-devops-backend', 'migrations');
-const migrationFiles = fs.readdirSync(migrationsDir).filter(f => f.endsWith('.js')).sort();
+const migrationsDir = resolvePackagePath(
+  '@devops-growth/backstage-plugin-devops-backend',
+  'migrations',
+);
+const migrationFiles = fs
+  .readdirSync(migrationsDir)
+  .filter(f => f.endsWith('.js'))
+  .sort();
 
 async function migrateUpOnce(knex: Knex) {
   await knex.migrate.up({ directory: migrationsDir });
@@ -18,40 +24,117 @@ async function migrateDownOnce(knex: Knex) {
 
 const databases = createTestDatabases();
 
-describe.each(databases.eachSupportedId())('migrations on %p', (databaseId: TestDatabaseId) => {
-  it('creates the tables, keeps data through up, and drops them on down', async () => {
-    const knex = await databases.init(databaseId);
-    expect(migrationFiles[0]).toBe('20261125000000_init.js');
-    await migrateUpOnce(knex);
+describe.each(databases.eachSupportedId())(
+  'migrations on %p',
+  (databaseId: TestDatabaseId) => {
+    it('creates the tables, keeps data through up, and drops them on down', async () => {
+      const knex = await databases.init(databaseId);
+      expect(migrationFiles[0]).toBe('20261125000000_init.js');
+      await migrateUpOnce(knex);
 
-    await knex('devops_reports').insert({
-      id: '00000000-0000-0000-0000-000000000001',
-      entity_ref: 'component:default/a',
-      kind: 'coverage',
-      format: 'lcov',
-      name: 'unit',
-      commit_sha: 'abcdef1',
-      branch: 'main',
-      created_at: new Date('2026-11-25T00:00:00Z'),
-      lines_covered: 8,
-      lines_total: 10,
-      item_count: 1,
-      size_bytes: 10,
-    });
-    await knex('devops_coverage_files').insert({
-      report_id: '00000000-0000-0000-0000-000000000001',
-      path: 'src/a.ts',
-      lines_covered: 8,
-      lines_total: 10,
-    });
-    // Every later migration must keep existing rows.
-    for (let i = 1; i < migrationFiles.length; i++) await migrateUpOnce(knex);
-    expect(await knex('devops_reports').count({ n: '*' })).toEqual([{ n: expect.anything() }]);
-    expect(Number((await knex('devops_coverage_files').count({ n: '*' }))[0].n)).toBe(1);
+      await knex('devops_reports').insert({
+        id: '00000000-0000-0000-0000-000000000001',
+        entity_ref: 'component:default/a',
+        kind: 'coverage',
+        format: 'lcov',
+        name: 'unit',
+        commit_sha: 'abcdef1',
+        branch: 'main',
+        created_at: new Date('2026-11-25T00:00:00Z'),
+        lines_covered: 8,
+        lines_total: 10,
+        item_count: 1,
+        size_bytes: 10,
+      });
+      await knex('devops_coverage_files').insert({
+        report_id: '00000000-0000-0000-0000-000000000001',
+        path: 'src/a.ts',
+        lines_covered: 8,
+        lines_total: 10,
+      });
+      // Every later migration must keep existing rows.
+      for (let i = 1; i < migrationFiles.length; i++) await migrateUpOnce(knex);
+      expect(await knex('devops_reports').count({ n: '*' })).toEqual([
+        { n: expect.anything() },
+      ]);
+      expect(
+        Number((await knex('devops_coverage_files').count({ n: '*' }))[0].n),
+      ).toBe(1);
 
-    for (let i = 0; i < migrationFiles.length; i++) await migrateDownOnce(knex);
-    expect(await knex.schema.hasTable('devops_reports')).toBe(false);
-    expect(await knex.schema.hasTable('devops_test_cases')).toBe(false);
-    await knex.destroy();
-  });
-});
+      for (let i = 0; i < migrationFiles.length; i++)
+        await migrateDownOnce(knex);
+      expect(await knex.schema.hasTable('devops_reports')).toBe(false);
+      expect(await knex.schema.hasTable('devops_test_cases')).toBe(false);
+      await knex.destroy();
+    });
+
+    it('creates the performance tables, keeps their rows through later migrations, and drops them on down', async () => {
+      const knex = await databases.init(databaseId);
+      const own = migrationFiles.indexOf(
+        '20261126000000_performance_samples.js',
+      );
+      expect(own).toBeGreaterThan(0);
+      for (let i = 0; i <= own; i++) await migrateUpOnce(knex);
+
+      const atMs = Date.parse('2026-11-26T10:00:00Z');
+      const sample = {
+        entity_ref: 'component:default/a',
+        environment: 'production',
+        at_ms: atMs,
+        p95_ms: 120.5,
+        memory_bytes: 3 * 2 ** 31,
+      };
+      await knex('devops_perf_samples').insert(sample);
+      // The primary key is (entity, environment, time): a second row for it is refused.
+      await expect(
+        knex('devops_perf_samples').insert(sample),
+      ).rejects.toThrow();
+      await knex('devops_perf_hourly').insert({
+        entity_ref: 'component:default/a',
+        environment: 'production',
+        hour_ms: atMs,
+        sample_count: 60,
+        p95_ms: 118,
+        max_p95_ms: 140,
+      });
+      await knex('devops_perf_status').insert({
+        entity_ref: 'component:default/a',
+        provider: 'scrape',
+        stale_since_ms: atMs,
+        last_error: 'connection refused',
+        last_attempt_ms: atMs,
+      });
+      await knex('devops_perf_watermarks').insert({
+        name: 'rollup',
+        at_ms: atMs,
+      });
+
+      for (let i = own + 1; i < migrationFiles.length; i++)
+        await migrateUpOnce(knex);
+      const [row] = await knex('devops_perf_samples');
+      expect(Number(row.at_ms)).toBe(atMs);
+      expect(row.p95_ms).toBe(120.5);
+      expect(row.memory_bytes).toBe(3 * 2 ** 31);
+      expect(row.p50_ms).toBeNull();
+      expect(
+        Number((await knex('devops_perf_hourly').count({ n: '*' }))[0].n),
+      ).toBe(1);
+      expect((await knex('devops_perf_status').first()).last_error).toBe(
+        'connection refused',
+      );
+
+      for (let i = migrationFiles.length - 1; i >= own; i--)
+        await migrateDownOnce(knex);
+      for (const table of [
+        'devops_perf_samples',
+        'devops_perf_hourly',
+        'devops_perf_status',
+        'devops_perf_watermarks',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+      expect(await knex.schema.hasTable('devops_reports')).toBe(true);
+      await knex.destroy();
+    });
+  },
+);

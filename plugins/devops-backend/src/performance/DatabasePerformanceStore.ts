@@ -1,0 +1,432 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  PERFORMANCE_METRICS,
+  PerformanceMetric,
+  PerformancePoint,
+  PerformanceStaleness,
+  PerformanceValues,
+} from '@devops-growth/backstage-plugin-devops-common';
+import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
+import { Knex } from 'knex';
+import {
+  CollectionFailure,
+  CollectionStatusChange,
+  PerformanceSampleStore,
+} from './PerformanceSampleStore';
+
+const migrationsDir = resolvePackagePath(
+  '@devops-growth/backstage-plugin-devops-backend',
+  'migrations',
+);
+
+/** Rows per INSERT (10 bind parameters each): well under SQLite's and PostgreSQL's limits. */
+const INSERT_CHUNK = 500;
+/** Entity refs per `IN (...)` list. */
+const IN_CHUNK = 500;
+/** Longest failure message kept. */
+const MAX_ERROR_LENGTH = 2000;
+const HOUR_MS = 3_600_000;
+const ROLLUP_WATERMARK = 'rollup';
+
+const SAMPLES = 'devops_perf_samples';
+const HOURLY = 'devops_perf_hourly';
+const STATUS = 'devops_perf_status';
+const WATERMARKS = 'devops_perf_watermarks';
+
+/** The column of each metric, in both the raw and the hourly table. */
+const COLUMN: Record<PerformanceMetric, string> = {
+  p50Ms: 'p50_ms',
+  p95Ms: 'p95_ms',
+  p99Ms: 'p99_ms',
+  throughput: 'throughput',
+  errorRate: 'error_rate',
+  cpuCores: 'cpu_cores',
+  memoryBytes: 'memory_bytes',
+};
+const METRIC_COLUMNS = PERFORMANCE_METRICS.map(m => COLUMN[m]);
+
+type StatusRow = {
+  entity_ref: string;
+  provider: string | null;
+  stale_since_ms: number | string | null;
+  last_error: string | null;
+  last_success_ms: number | string | null;
+  last_attempt_ms: number | string;
+};
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+/** A finite number, or null (NaN and infinities from a broken source are not stored). */
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function toPoint(
+  atMs: unknown,
+  row: Record<string, unknown>,
+): PerformancePoint {
+  const values = Object.fromEntries(
+    PERFORMANCE_METRICS.map(m => [m, numberOrNull(row[COLUMN[m]])]),
+  ) as unknown as PerformanceValues;
+  return { at: new Date(Number(atMs)).toISOString(), ...values };
+}
+
+/** Knex implementation of {@link PerformanceSampleStore}, for SQLite and PostgreSQL, plus its maintenance. */
+export class DatabasePerformanceStore implements PerformanceSampleStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabasePerformanceStore> {
+    const { database, skipMigrations } = options;
+    const client = await database.getClient();
+    if (!database.migrations?.skip && !skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabasePerformanceStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  async insertSamples(samples: MetricsSample[]): Promise<number> {
+    // One row per key, the last sample winning: PostgreSQL refuses an upsert that touches the
+    // same row twice in one statement.
+    const rows = new Map<string, Record<string, string | number | null>>();
+    for (const sample of samples) {
+      const atMs = sample.timestamp.getTime();
+      if (!Number.isFinite(atMs)) {
+        throw new Error(
+          `Invalid timestamp in a sample of ${sample.entityRef} (${sample.environment})`,
+        );
+      }
+      const row: Record<string, string | number | null> = {
+        entity_ref: sample.entityRef,
+        environment: sample.environment,
+        at_ms: atMs,
+      };
+      for (const metric of PERFORMANCE_METRICS) {
+        row[COLUMN[metric]] = finiteOrNull(sample.values[metric]);
+      }
+      rows.set(
+        JSON.stringify([sample.entityRef, sample.environment, atMs]),
+        row,
+      );
+    }
+    if (rows.size === 0) return 0;
+    await this.db.transaction(async trx => {
+      for (const chunk of chunks([...rows.values()], INSERT_CHUNK)) {
+        await trx(SAMPLES)
+          .insert(chunk)
+          .onConflict(['entity_ref', 'environment', 'at_ms'])
+          .merge(METRIC_COLUMNS);
+      }
+    });
+    return rows.size;
+  }
+
+  async recordCollection(outcome: {
+    at: Date;
+    succeeded: string[];
+    failed: CollectionFailure[];
+  }): Promise<CollectionStatusChange> {
+    const atMs = outcome.at.getTime();
+    // An entity both collected and failed (one environment down) counts as failed.
+    const failed = new Map<string, CollectionFailure>();
+    for (const failure of outcome.failed)
+      failed.set(failure.entityRef, failure);
+    const succeeded = [...new Set(outcome.succeeded)].filter(
+      ref => !failed.has(ref),
+    );
+
+    return this.db.transaction(async trx => {
+      const previous = new Map<string, StatusRow>();
+      for (const refs of chunks([...succeeded, ...failed.keys()], IN_CHUNK)) {
+        const rows: StatusRow[] = await trx(STATUS).whereIn('entity_ref', refs);
+        for (const row of rows) previous.set(row.entity_ref, row);
+      }
+
+      const recovered = succeeded.filter(
+        ref => numberOrNull(previous.get(ref)?.stale_since_ms) !== null,
+      );
+      for (const chunk of chunks(succeeded, INSERT_CHUNK)) {
+        await trx(STATUS)
+          .insert(
+            chunk.map(ref => ({
+              entity_ref: ref,
+              provider: null,
+              stale_since_ms: null,
+              last_error: null,
+              last_success_ms: atMs,
+              last_attempt_ms: atMs,
+            })),
+          )
+          .onConflict('entity_ref')
+          .merge([
+            'stale_since_ms',
+            'last_error',
+            'last_success_ms',
+            'last_attempt_ms',
+          ]);
+      }
+
+      const newlyStale: string[] = [];
+      const failedRows = [...failed.values()].map(failure => {
+        const since = numberOrNull(
+          previous.get(failure.entityRef)?.stale_since_ms,
+        );
+        if (since === null) newlyStale.push(failure.entityRef);
+        return {
+          entity_ref: failure.entityRef,
+          provider: failure.provider,
+          // The outage started at its first failure; later failures keep that time.
+          stale_since_ms: since ?? atMs,
+          last_error: failure.message.slice(0, MAX_ERROR_LENGTH),
+          last_attempt_ms: atMs,
+        };
+      });
+      for (const chunk of chunks(failedRows, INSERT_CHUNK)) {
+        await trx(STATUS)
+          .insert(chunk.map(row => ({ ...row, last_success_ms: null })))
+          .onConflict('entity_ref')
+          .merge([
+            'provider',
+            'stale_since_ms',
+            'last_error',
+            'last_attempt_ms',
+          ]);
+      }
+      return { newlyStale, recovered };
+    });
+  }
+
+  async getStaleness(entityRef: string): Promise<PerformanceStaleness | null> {
+    const row: StatusRow | undefined = await this.db(STATUS)
+      .where({ entity_ref: entityRef })
+      .first();
+    const since = numberOrNull(row?.stale_since_ms);
+    if (!row || since === null) return null;
+    const lastSuccess = numberOrNull(row.last_success_ms);
+    return {
+      since: new Date(since).toISOString(),
+      error: row.last_error ?? '',
+      source: row.provider ?? '',
+      lastSuccessAt:
+        lastSuccess === null ? null : new Date(lastSuccess).toISOString(),
+    };
+  }
+
+  async listEnvironments(entityRef: string): Promise<string[]> {
+    const rows: Array<{ environment: string }> = await this.db
+      .select('environment')
+      .from(SAMPLES)
+      .where({ entity_ref: entityRef })
+      .union(qb =>
+        qb.select('environment').from(HOURLY).where({ entity_ref: entityRef }),
+      );
+    return [...new Set(rows.map(r => r.environment))].sort();
+  }
+
+  async getLatestSample(
+    entityRef: string,
+    environment: string,
+  ): Promise<PerformancePoint | undefined> {
+    const row = await this.db(SAMPLES)
+      .where({ entity_ref: entityRef, environment })
+      .orderBy('at_ms', 'desc')
+      .first();
+    return row ? toPoint(row.at_ms, row) : undefined;
+  }
+
+  async readRawSeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+    bucketMs: number;
+  }): Promise<PerformancePoint[]> {
+    const bucketMs = Math.floor(options.bucketMs);
+    if (!(bucketMs >= 1)) {
+      throw new Error(`Invalid bucket size ${options.bucketMs} ms`);
+    }
+    // Integer arithmetic on bigint epoch milliseconds: the same in SQLite and PostgreSQL.
+    const bucket = this.db.raw('(at_ms - (at_ms % ?))', [bucketMs]);
+    const rows = await this.db(SAMPLES)
+      .select({ bucket_ms: bucket })
+      .select(
+        METRIC_COLUMNS.map(c =>
+          this.db.raw('avg(??) as ??', [c, c]),
+        ) as unknown as string[],
+      )
+      .where({
+        entity_ref: options.entityRef,
+        environment: options.environment,
+      })
+      .andWhere('at_ms', '>=', options.from.getTime())
+      .andWhere('at_ms', '<', options.to.getTime())
+      .groupBy('bucket_ms')
+      .orderBy('bucket_ms', 'asc');
+    return rows.map((row: Record<string, unknown>) =>
+      toPoint(row.bucket_ms, row),
+    );
+  }
+
+  async readHourlySeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<PerformancePoint[]> {
+    const rows = await this.db(HOURLY)
+      .select(['hour_ms', ...METRIC_COLUMNS])
+      .where({
+        entity_ref: options.entityRef,
+        environment: options.environment,
+      })
+      .andWhere('hour_ms', '>=', options.from.getTime())
+      .andWhere('hour_ms', '<', options.to.getTime())
+      .orderBy('hour_ms', 'asc');
+    return rows.map((row: Record<string, unknown>) =>
+      toPoint(row.hour_ms, row),
+    );
+  }
+
+  async readRawValues(options: {
+    entityRef: string;
+    environment: string;
+    metric: PerformanceMetric;
+    from: Date;
+    to: Date;
+  }): Promise<number[]> {
+    const column = COLUMN[options.metric];
+    if (!column) {
+      throw new Error(`Unknown performance metric '${options.metric}'`);
+    }
+    const rows = await this.db(SAMPLES)
+      .select({ value: column })
+      .where({
+        entity_ref: options.entityRef,
+        environment: options.environment,
+      })
+      .whereNotNull(column)
+      .andWhere('at_ms', '>=', options.from.getTime())
+      .andWhere('at_ms', '<', options.to.getTime())
+      .orderBy('at_ms', 'asc');
+    return rows.map((r: { value: unknown }) => Number(r.value));
+  }
+
+  /**
+   * Computes the hourly roll-ups of every complete hour in [from, to) from the raw samples
+   * (`from` is rounded down and `to` down to the hour, so the hour in progress is never rolled
+   * up). An hour rolled up again is replaced, so calling this twice changes nothing. Returns the
+   * number of hourly rows written.
+   */
+  async rollupHours(from: Date, to: Date): Promise<number> {
+    const fromMs = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
+    const toMs = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
+    if (toMs <= fromMs) return 0;
+    const means = METRIC_COLUMNS.map(c => `avg(${c})`).join(', ');
+    const updates = [
+      'sample_count',
+      ...METRIC_COLUMNS,
+      'max_p95_ms',
+      'max_p99_ms',
+    ]
+      .map(c => `${c} = excluded.${c}`)
+      .join(', ');
+    return this.db.transaction(async trx => {
+      await trx.raw(
+        `INSERT INTO ${HOURLY}
+           (entity_ref, environment, hour_ms, sample_count, ${METRIC_COLUMNS.join(
+             ', ',
+           )}, max_p95_ms, max_p99_ms)
+         SELECT entity_ref, environment, at_ms - (at_ms % ${HOUR_MS}), count(*), ${means}, max(p95_ms), max(p99_ms)
+           FROM ${SAMPLES}
+          WHERE at_ms >= ? AND at_ms < ?
+          GROUP BY entity_ref, environment, at_ms - (at_ms % ${HOUR_MS})
+         ON CONFLICT (entity_ref, environment, hour_ms) DO UPDATE SET ${updates}`,
+        [fromMs, toMs],
+      );
+      const [{ n }] = await trx
+        .from(
+          trx(SAMPLES)
+            .select(trx.raw(`at_ms - (at_ms % ${HOUR_MS}) as hour_ms`))
+            .where('at_ms', '>=', fromMs)
+            .andWhere('at_ms', '<', toMs)
+            .groupBy('entity_ref', 'environment', 'hour_ms')
+            .as('hours'),
+        )
+        .count({ n: '*' });
+      return Number(n);
+    });
+  }
+
+  /** Deletes at most `limit` raw samples older than `before`, oldest first. Returns rows deleted. */
+  async pruneSamples(before: Date, limit: number): Promise<number> {
+    return this.pruneOldest(SAMPLES, 'at_ms', before, limit);
+  }
+
+  /** Deletes at most `limit` hourly roll-ups of hours starting before `before`. Returns rows deleted. */
+  async pruneRollups(before: Date, limit: number): Promise<number> {
+    return this.pruneOldest(HOURLY, 'hour_ms', before, limit);
+  }
+
+  /** The start of the first hour not rolled up yet, if roll-ups ever ran. */
+  async getRollupWatermark(): Promise<Date | undefined> {
+    const row = await this.db(WATERMARKS)
+      .where({ name: ROLLUP_WATERMARK })
+      .first();
+    return row ? new Date(Number(row.at_ms)) : undefined;
+  }
+
+  async setRollupWatermark(at: Date): Promise<void> {
+    await this.db(WATERMARKS)
+      .insert({ name: ROLLUP_WATERMARK, at_ms: at.getTime() })
+      .onConflict('name')
+      .merge(['at_ms']);
+  }
+
+  /** When the oldest raw sample was taken, if there is any. */
+  async getOldestSampleTime(): Promise<Date | undefined> {
+    const row = await this.db(SAMPLES).min({ at: 'at_ms' }).first();
+    const at = numberOrNull(row?.at);
+    return at === null ? undefined : new Date(at);
+  }
+
+  private async pruneOldest(
+    table: string,
+    timeColumn: string,
+    before: Date,
+    limit: number,
+  ): Promise<number> {
+    const batch = Math.floor(limit);
+    if (!(batch >= 1)) {
+      throw new Error(`Invalid prune batch size ${limit}`);
+    }
+    // Row-value IN over the primary key, served by the time index: portable to SQLite and
+    // PostgreSQL, and bounded per statement.
+    return this.db(table)
+      .whereIn(
+        ['entity_ref', 'environment', timeColumn],
+        this.db(table)
+          .select('entity_ref', 'environment', timeColumn)
+          .where(timeColumn, '<', before.getTime())
+          .orderBy(timeColumn, 'asc')
+          .limit(batch),
+      )
+      .delete();
+  }
+}

@@ -1,0 +1,178 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { ConflictError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../__testUtils__/databases';
+import {
+  DatabasePerformanceTargetStore,
+  INTERRUPTED_MESSAGE,
+} from './DatabasePerformanceTargetStore';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const A = 'component:default/a';
+const B = 'component:default/b';
+const C = 'component:default/c';
+
+const start = (
+  store: DatabasePerformanceTargetStore,
+  entityRef: string,
+  over: Partial<
+    Parameters<DatabasePerformanceTargetStore['startLoadTest']>[0]
+  > = {},
+) =>
+  store.startLoadTest({
+    entityRef,
+    environment: 'production',
+    url: 'http://localhost:1234/',
+    startedBy: 'user:default/me',
+    durationSeconds: 5,
+    connections: 2,
+    maxConcurrent: 2,
+    ...over,
+  });
+
+describe.each(databases.eachSupportedId())(
+  'DatabasePerformanceTargetStore on %p',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    let store: DatabasePerformanceTargetStore;
+
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      store = await DatabasePerformanceTargetStore.create({
+        database: { getClient: async () => knex, migrations: { skip: false } },
+      });
+    });
+
+    it('applies target changes with their history; null removes an override', async () => {
+      expect(await store.getOverrides(A)).toEqual({});
+      const first = await store.applyTargetChange({
+        entityRef: A,
+        changes: { p95Ms: 250, errorRate: 0.005 },
+        actor: 'user:default/alice',
+        comment: 'tighter after the cache',
+        at: new Date('2026-11-26T10:00:00Z'),
+      });
+      const second = await store.applyTargetChange({
+        entityRef: A,
+        changes: { p95Ms: 300, errorRate: null },
+        actor: 'user:default/bob',
+        comment: null,
+        at: new Date('2026-11-26T11:00:00Z'),
+      });
+      await store.applyTargetChange({
+        entityRef: B,
+        changes: { minThroughput: 5 },
+        actor: 'user:default/bob',
+        comment: null,
+      });
+      expect(await store.getOverrides(A)).toEqual({ p95Ms: 300 });
+      expect(await store.getOverrides(B)).toEqual({ minThroughput: 5 });
+      expect(await store.listTargetChanges(A)).toEqual([second, first]);
+      expect(first).toMatchObject({
+        entityRef: A,
+        changes: { p95Ms: 250, errorRate: 0.005 },
+        actor: 'user:default/alice',
+        comment: 'tighter after the cache',
+        at: '2026-11-26T10:00:00.000Z',
+      });
+      expect(second.changes).toEqual({ p95Ms: 300, errorRate: null });
+    });
+
+    it('keeps no history row when writing the overrides fails', async () => {
+      // Without the overrides table the second write of the transaction fails.
+      await knex.schema.renameTable('devops_perf_target_overrides', 'moved');
+      await expect(
+        store.applyTargetChange({
+          entityRef: A,
+          changes: { p95Ms: 250 },
+          actor: 'user:default/alice',
+          comment: null,
+        }),
+      ).rejects.toThrow();
+      await knex.schema.renameTable('moved', 'devops_perf_target_overrides');
+      expect(await store.listTargetChanges(A)).toEqual([]);
+      expect(await store.getOverrides(A)).toEqual({});
+    });
+
+    it('allows one running load test per entity and caps runs across entities', async () => {
+      const run = await start(store, A);
+      expect(run).toMatchObject({
+        entityRef: A,
+        status: 'running',
+        finishedAt: null,
+        p95Ms: null,
+      });
+      await expect(start(store, A)).rejects.toThrow(ConflictError);
+      await expect(start(store, A)).rejects.toThrow('already running');
+      await start(store, B);
+      await expect(start(store, C)).rejects.toThrow(
+        'devops.performance.loadTests.maxConcurrent',
+      );
+
+      const finished = await store.finishLoadTest(run.id, {
+        status: 'succeeded',
+        requests: 1200,
+        throughput: 240.5,
+        p50Ms: 1.2,
+        p95Ms: 3.4,
+        p99Ms: 7.5,
+        errors: 3,
+      });
+      expect(finished).toMatchObject({
+        status: 'succeeded',
+        requests: 1200,
+        throughput: 240.5,
+        p95Ms: 3.4,
+        errors: 3,
+        error: null,
+      });
+      expect(finished!.finishedAt).not.toBeNull();
+      // Finishing twice changes nothing.
+      expect(
+        await store.finishLoadTest(run.id, { status: 'failed', error: 'x' }),
+      ).toBeUndefined();
+      // The slot and the entity are free again.
+      const again = await start(store, A);
+      const third = start(store, C);
+      await expect(third).rejects.toThrow(ConflictError);
+      expect((await store.listLoadTests(A)).map(r => r.id)).toEqual([
+        again.id,
+        run.id,
+      ]);
+      expect(await store.getLoadTest(A, run.id)).toEqual(finished);
+      expect(await store.getLoadTest(B, run.id)).toBeUndefined();
+    });
+
+    it('lets only one of concurrent starts for an entity through', async () => {
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => start(store, A, { maxConcurrent: 5 })),
+      );
+      expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) {
+        if (r.status === 'rejected') {
+          expect(r.reason).toBeInstanceOf(ConflictError);
+        }
+      }
+    });
+
+    it('fails runs left running past their deadline by a dead process', async () => {
+      const t0 = new Date(Date.now() - 3_600_000);
+      const fresh = await start(store, B, { durationSeconds: 10 });
+      const old = await start(store, A, { at: t0, durationSeconds: 10 });
+      // Within its duration + grace the run may still be alive in another replica.
+      expect(
+        await store.failInterruptedLoadTests(new Date(t0.getTime() + 20_000)),
+      ).toBe(0);
+      expect(await store.failInterruptedLoadTests()).toBe(1);
+      expect(await store.getLoadTest(A, old.id)).toMatchObject({
+        status: 'failed',
+        error: INTERRUPTED_MESSAGE,
+      });
+      expect((await store.getLoadTest(B, fresh.id))!.status).toBe('running');
+      // The failed run no longer blocks the entity.
+      await start(store, A);
+    });
+  },
+);

@@ -1,0 +1,369 @@
+import http from 'node:http';
+import https from 'node:https';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  DEVOPS_METRICS_URL_ANNOTATION,
+  parseEnvironmentUrls,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  MetricsCollectionContext,
+  MetricsCollectionResult,
+  MetricsFailure,
+  MetricsProvider,
+  MetricsSample,
+} from '@devops-growth/backstage-plugin-devops-node';
+import { parseByteSize } from '../../service/body';
+import {
+  deriveValues,
+  hasRecognisedMetrics,
+  isKeptFamily,
+  REQUEST_HISTOGRAM_CONVENTIONS,
+  ScrapeSnapshot,
+  snapshotFromFamilies,
+} from './derive';
+import { ExpositionParser } from './exposition';
+
+/** Settings under `devops.performance.scrape`. */
+export interface ScrapeSettings {
+  /** Per-request timeout, headers and body included, in milliseconds. */
+  timeoutMs: number;
+  /** Most scrapes in flight at once. */
+  concurrency: number;
+  /** Largest body read, in bytes (after gzip decompression). */
+  maxBodySize: number;
+}
+
+const KEY = 'devops.performance.scrape';
+
+/** Reads `devops.performance.scrape`; throws naming the key for an invalid value. */
+export function readScrapeSettings(config: Config): ScrapeSettings {
+  const timeoutKey = `${KEY}.timeout`;
+  const timeoutMs = config.has(timeoutKey)
+    ? durationToMilliseconds(
+        readDurationFromConfig(config, { key: timeoutKey }),
+      )
+    : 5000;
+  if (!(timeoutMs > 0)) {
+    throw new Error(
+      `Invalid config at ${timeoutKey}: must be longer than zero`,
+    );
+  }
+  const concurrencyKey = `${KEY}.concurrency`;
+  const concurrency = config.getOptionalNumber(concurrencyKey) ?? 16;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+    throw new Error(
+      `Invalid config at ${concurrencyKey}: expected an integer from 1 to 1024, got ${concurrency}`,
+    );
+  }
+  const sizeKey = `${KEY}.maxBodySize`;
+  const maxBodySize = parseByteSize(
+    config.getOptional<number | string>(sizeKey) ?? '10mb',
+    sizeKey,
+  );
+  return { timeoutMs, concurrency, maxBodySize };
+}
+
+function describeBytes(bytes: number) {
+  return bytes >= 1024 ** 2
+    ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
+    : `${Math.round(bytes / 1024)} kB`;
+}
+
+function describeMs(ms: number) {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Snapshots older than this are dropped (the target left the catalog or this replica). */
+const SNAPSHOT_MAX_AGE_MS = 60 * 60 * 1000;
+
+interface Target {
+  entity: Entity;
+  entityRef: string;
+  environment: string;
+  url: string;
+}
+
+/**
+ * The embedded metrics provider (id `scrape`): reads each entity's Prometheus text exposition
+ * endpoint, declared by `devops-growth.io/metrics-url` (one URL, or `environment=url` pairs), and
+ * derives latency quantiles, throughput, error rate, CPU and memory from two consecutive scrapes.
+ *
+ * Direct scrape costs one HTTP request per entity and environment and tick by nature: it suits a
+ * portal with tens or hundreds of services and needs no Prometheus. At scale, the Prometheus
+ * module reads everything with one PromQL query per metric per tick instead.
+ *
+ * The previous scrape of each (entity, environment, URL) is kept in this process's memory only:
+ * after a restart, or when the collection shard moves to another replica, the first tick has no
+ * previous scrape and yields memory only (no rates, no quantiles); the next tick is complete.
+ */
+export class ScrapeMetricsProvider implements MetricsProvider {
+  readonly id = 'scrape';
+  private readonly snapshots = new Map<string, ScrapeSnapshot>();
+  private lastEviction = 0;
+
+  static fromConfig(config: Config, options: { logger: LoggerService }) {
+    return new ScrapeMetricsProvider(
+      readScrapeSettings(config),
+      options.logger,
+    );
+  }
+
+  constructor(
+    private readonly settings: ScrapeSettings,
+    private readonly logger: LoggerService,
+  ) {}
+
+  handles(entity: Entity): boolean {
+    return Boolean(
+      entity.metadata.annotations?.[DEVOPS_METRICS_URL_ANNOTATION]?.trim(),
+    );
+  }
+
+  async collect(
+    entities: Entity[],
+    context: MetricsCollectionContext,
+  ): Promise<MetricsCollectionResult> {
+    const samples: MetricsSample[] = [];
+    const failures: MetricsFailure[] = [];
+    const targets: Target[] = [];
+    for (const entity of entities) {
+      const entityRef = stringifyEntityRef(entity);
+      const annotation =
+        entity.metadata.annotations?.[DEVOPS_METRICS_URL_ANNOTATION] ?? '';
+      let urls: Map<string, string>;
+      try {
+        urls = parseEnvironmentUrls(annotation);
+      } catch (error) {
+        failures.push({
+          entityRef,
+          message: `Invalid ${DEVOPS_METRICS_URL_ANNOTATION} annotation: ${
+            (error as Error).message
+          }`,
+        });
+        continue;
+      }
+      for (const [environment, url] of urls) {
+        targets.push({ entity, entityRef, environment, url });
+      }
+    }
+
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length && !context.signal.aborted) {
+        const target = targets[next++];
+        try {
+          const sample = await this.scrapeTarget(target, context);
+          if (sample) {
+            samples.push(sample);
+          }
+        } catch (error) {
+          failures.push({
+            entityRef: target.entityRef,
+            message: (error as Error).message,
+          });
+        }
+      }
+    };
+    await Promise.all(
+      Array.from(
+        { length: Math.min(this.settings.concurrency, targets.length) },
+        worker,
+      ),
+    );
+    for (const target of targets.slice(next)) {
+      failures.push({
+        entityRef: target.entityRef,
+        message: `GET ${target.url}: not scraped, the collection was aborted`,
+      });
+    }
+    this.evict(Date.now());
+    return { samples, failures };
+  }
+
+  private async scrapeTarget(
+    target: Target,
+    context: MetricsCollectionContext,
+  ): Promise<MetricsSample | undefined> {
+    const snapshot = await this.scrape(target.url, context.signal);
+    const key = `${target.entityRef}\u0000${target.environment}\u0000${target.url}`;
+    const previous = this.snapshots.get(key);
+    this.snapshots.set(key, snapshot);
+    const values = deriveValues(previous, snapshot);
+    if (Object.values(values).every(v => v === null)) {
+      this.logger.debug(
+        `Scraped ${target.url} for ${target.entityRef}: first scrape, rates follow at the next tick`,
+      );
+      return undefined;
+    }
+    return {
+      entityRef: target.entityRef,
+      environment: target.environment,
+      timestamp: context.now,
+      values,
+    };
+  }
+
+  /** One GET of a metrics endpoint, parsed while it streams in. */
+  private async scrape(
+    url: string,
+    signal: AbortSignal,
+  ): Promise<ScrapeSnapshot> {
+    const { timeoutMs, maxBodySize } = this.settings;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(new Error(`timed out after ${describeMs(timeoutMs)}`)),
+      timeoutMs,
+    );
+    const onAbort = () =>
+      controller.abort(new Error('aborted: the collection ran out of time'));
+    signal.addEventListener('abort', onAbort);
+    if (signal.aborted) onAbort();
+    try {
+      const { body, at, contentType } = await this.get(url, controller.signal);
+      if (/^\s*text\/html/i.test(contentType)) {
+        body.destroy();
+        throw new Error(
+          `answered ${
+            contentType.split(';')[0]
+          }, not the Prometheus text format`,
+        );
+      }
+      const parser = new ExpositionParser({ keep: isKeptFamily });
+      const decoder = new StringDecoder('utf8');
+      let bytes = 0;
+      const abort = () => body.destroy(controller.signal.reason as Error);
+      controller.signal.addEventListener('abort', abort);
+      if (controller.signal.aborted) abort();
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          bytes += chunk.length;
+          if (bytes > maxBodySize) {
+            throw new Error(
+              `body larger than ${describeBytes(
+                maxBodySize,
+              )} (${KEY}.maxBodySize)`,
+            );
+          }
+          parser.push(decoder.write(chunk));
+        }
+        parser.push(decoder.end());
+      } finally {
+        controller.signal.removeEventListener('abort', abort);
+        body.destroy();
+      }
+      const snapshot = snapshotFromFamilies(parser.end(), at);
+      if (!hasRecognisedMetrics(snapshot)) {
+        throw new Error(
+          `no recognised metrics (expected one of ${REQUEST_HISTOGRAM_CONVENTIONS.flatMap(
+            c => c.names,
+          ).join(
+            ', ',
+          )}, process_cpu_seconds_total or process_resident_memory_bytes)`,
+        );
+      }
+      return snapshot;
+    } catch (error) {
+      const reason = controller.signal.aborted
+        ? (controller.signal.reason as Error)
+        : (error as Error);
+      throw new Error(`GET ${url}: ${reason.message}`);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Sends the request; resolves with the (decompressed) body once a 2xx/3xx status arrived. */
+  private get(
+    url: string,
+    signal: AbortSignal,
+  ): Promise<{ body: Readable; at: number; contentType: string }> {
+    const { maxBodySize } = this.settings;
+    return new Promise((resolve, reject) => {
+      const client = url.startsWith('https:') ? https : http;
+      const request = client.get(
+        url,
+        {
+          agent: false,
+          signal,
+          headers: {
+            accept: 'text/plain;version=0.0.4',
+            'accept-encoding': 'gzip',
+            'user-agent': 'backstage-devops-scrape',
+          },
+        },
+        response => {
+          const at = Date.now();
+          const status = response.statusCode ?? 0;
+          if (status >= 400 || status < 200) {
+            response.resume();
+            reject(new Error(`HTTP ${status}`));
+            return;
+          }
+          if (status >= 300) {
+            response.resume();
+            reject(
+              new Error(
+                `HTTP ${status} redirect to ${
+                  response.headers.location ?? '(no location)'
+                }; declare the final URL`,
+              ),
+            );
+            return;
+          }
+          const declared = Number(response.headers['content-length']);
+          const gzip = /gzip/i.test(response.headers['content-encoding'] ?? '');
+          if (!gzip && Number.isFinite(declared) && declared > maxBodySize) {
+            response.destroy();
+            reject(
+              new Error(
+                `body of ${describeBytes(declared)} larger than ${describeBytes(
+                  maxBodySize,
+                )} (${KEY}.maxBodySize)`,
+              ),
+            );
+            return;
+          }
+          let body: Readable = response;
+          if (gzip) {
+            const gunzip = createGunzip();
+            response.on('error', e => gunzip.destroy(e));
+            body = response.pipe(gunzip);
+          }
+          resolve({
+            body,
+            at,
+            contentType: String(response.headers['content-type'] ?? ''),
+          });
+        },
+      );
+      request.on('error', error => {
+        const code = (error as NodeJS.ErrnoException).code;
+        reject(
+          code && !error.message.includes(code)
+            ? new Error(`${code}: ${error.message}`)
+            : error,
+        );
+      });
+    });
+  }
+
+  private evict(now: number) {
+    if (now - this.lastEviction < 5 * 60 * 1000) {
+      return;
+    }
+    this.lastEviction = now;
+    for (const [key, snapshot] of this.snapshots) {
+      if (now - snapshot.at > SNAPSHOT_MAX_AGE_MS) {
+        this.snapshots.delete(key);
+      }
+    }
+  }
+}

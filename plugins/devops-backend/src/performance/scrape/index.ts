@@ -1,0 +1,5 @@
+export {
+  ScrapeMetricsProvider,
+  readScrapeSettings,
+} from './ScrapeMetricsProvider';
+export type { ScrapeSettings } from './ScrapeMetricsProvider';

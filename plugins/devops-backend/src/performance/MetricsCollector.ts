@@ -1,0 +1,327 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
+import {
+  DEVOPS_MONITORING_ANNOTATION,
+  isDevopsAreaEnabled,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  MetricsCollectionResult,
+  MetricsProvider,
+  MetricsSample,
+} from '@devops-growth/backstage-plugin-devops-node';
+import { PerformanceCollectionSettings } from './collectionSettings';
+import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import {
+  CollectionFailure,
+  PerformanceSampleStore,
+} from './PerformanceSampleStore';
+
+/** The entity fields providers may rely on: everything else is left out of the catalog reads. */
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.annotations',
+];
+
+/** What one tick of one shard did. */
+export interface CollectionTickResult {
+  shard: number;
+  /** Entities of the shard with performance monitoring enabled and a provider to collect them. */
+  entities: number;
+  /** Entities of the shard with performance monitoring enabled but no provider that handles them. */
+  unhandled: number;
+  /** Catalog pages read (every shard reads the whole monitored catalog, keeping its share). */
+  catalogPages: number;
+  samplesWritten: number;
+  /** Entities that failed this tick. */
+  failures: number;
+  durationMs: number;
+}
+
+/**
+ * The shard an entity belongs to, from a stable hash (32-bit FNV-1a) of its entity ref, so that
+ * every replica agrees on the split without talking to the others.
+ */
+export function shardOf(entityRef: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  const ref = entityRef.toLocaleLowerCase('en-US');
+  for (let i = 0; i < ref.length; i++) {
+    hash ^= ref.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % shards;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/**
+ * Collects performance metrics of every entity whose `devops-growth.io/monitoring` annotation
+ * enables `performance`. The entities are split into shards, one global scheduled task each, so
+ * that several backend replicas share the work; every provider is called once per tick with all
+ * the shard's entities it collects for.
+ */
+export class MetricsCollector {
+  private readonly store: PerformanceSampleStore;
+  private readonly registry: MetricsProviderRegistry;
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+  private readonly logger: LoggerService;
+  private readonly settings: PerformanceCollectionSettings;
+
+  constructor(options: {
+    store: PerformanceSampleStore;
+    registry: MetricsProviderRegistry;
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+    settings: PerformanceCollectionSettings;
+  }) {
+    this.store = options.store;
+    this.registry = options.registry;
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+    this.logger = options.logger;
+    this.settings = options.settings;
+  }
+
+  /** The scheduled task ids, one per shard. */
+  taskIds(): string[] {
+    const n = this.settings.shards;
+    return Array.from(
+      { length: n },
+      (_, i) => `devops-performance-collect-${i}-of-${n}`,
+    );
+  }
+
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    const ids = this.taskIds();
+    for (let shard = 0; shard < ids.length; shard++) {
+      await scheduler.scheduleTask({
+        id: ids[shard],
+        frequency: this.settings.frequency,
+        timeout: this.settings.timeout,
+        scope: 'global',
+        fn: async signal => {
+          const result = await this.collectShard(shard, { signal });
+          this.logger.debug(
+            `Performance collection of shard ${shard + 1}/${ids.length}: ${
+              result.entities
+            } entities, ${result.samplesWritten} samples, ${
+              result.failures
+            } failures in ${result.durationMs} ms`,
+          );
+        },
+      });
+    }
+  }
+
+  /** Runs one tick of one shard: reads the catalog, calls the providers, stores the outcome. */
+  async collectShard(
+    shard: number,
+    options: { now?: Date; signal?: AbortSignal } = {},
+  ): Promise<CollectionTickResult> {
+    const { shards } = this.settings;
+    if (!Number.isInteger(shard) || shard < 0 || shard >= shards) {
+      throw new Error(`No shard ${shard}: there are ${shards} shards`);
+    }
+    const started = Date.now();
+    const now = options.now ?? new Date();
+    const timeoutMs = durationToMilliseconds(this.settings.timeout);
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)])
+      : AbortSignal.timeout(timeoutMs);
+
+    const { entities, pages } = await this.readShard(shard);
+    const groups = new Map<MetricsProvider, Map<string, Entity>>();
+    let unhandled = 0;
+    for (const [ref, entity] of entities) {
+      const provider = this.registry.select(entity);
+      if (!provider) {
+        unhandled += 1;
+        continue;
+      }
+      let group = groups.get(provider);
+      if (!group) {
+        group = new Map();
+        groups.set(provider, group);
+      }
+      group.set(ref, entity);
+    }
+
+    const outcomes = await Promise.all(
+      [...groups].map(([provider, group]) =>
+        this.collectGroup(provider, group, now, signal, timeoutMs),
+      ),
+    );
+    const samples: MetricsSample[] = [];
+    const succeeded: string[] = [];
+    const failed: CollectionFailure[] = [];
+    for (const outcome of outcomes) {
+      samples.push(...outcome.samples);
+      succeeded.push(...outcome.succeeded);
+      failed.push(...outcome.failed);
+    }
+
+    const samplesWritten = await this.store.insertSamples(samples);
+    const change = await this.store.recordCollection({
+      at: now,
+      succeeded,
+      failed,
+    });
+    const failureByRef = new Map(failed.map(f => [f.entityRef, f]));
+    for (const ref of change.newlyStale) {
+      const failure = failureByRef.get(ref);
+      this.logger.warn(
+        `Performance metrics of ${ref} could not be collected by '${failure?.provider}': ${failure?.message}; its data is stale until collection succeeds again`,
+        { entityRef: ref, provider: failure?.provider ?? '' },
+      );
+    }
+    for (const ref of change.recovered) {
+      this.logger.info(`Performance metrics of ${ref} are collected again`, {
+        entityRef: ref,
+      });
+    }
+
+    return {
+      shard,
+      entities: entities.size - unhandled,
+      unhandled,
+      catalogPages: pages,
+      samplesWritten,
+      failures: failureByRef.size,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** The shard's performance-enabled entities, read from the catalog in pages. */
+  private async readShard(
+    shard: number,
+  ): Promise<{ entities: Map<string, Entity>; pages: number }> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const entities = new Map<string, Entity>();
+    let pages = 0;
+    let cursor: string | undefined;
+    do {
+      const response = await this.catalog.queryEntities(
+        cursor
+          ? { cursor, fields: ENTITY_FIELDS, limit: this.settings.pageSize }
+          : {
+              query: {
+                [`metadata.annotations.${DEVOPS_MONITORING_ANNOTATION}`]: {
+                  $exists: true,
+                },
+              },
+              fields: ENTITY_FIELDS,
+              limit: this.settings.pageSize,
+              totalItems: 'exclude',
+            },
+        { credentials },
+      );
+      pages += 1;
+      for (const entity of response.items) {
+        if (!isDevopsAreaEnabled(entity, 'performance')) continue;
+        const ref = stringifyEntityRef(entity);
+        if (shardOf(ref, this.settings.shards) === shard) {
+          entities.set(ref, entity);
+        }
+      }
+      cursor = response.pageInfo.nextCursor;
+    } while (cursor);
+    return { entities, pages };
+  }
+
+  /** One provider's call for all its entities of the shard; never throws. */
+  private async collectGroup(
+    provider: MetricsProvider,
+    group: Map<string, Entity>,
+    now: Date,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<{
+    samples: MetricsSample[];
+    succeeded: string[];
+    failed: CollectionFailure[];
+  }> {
+    let result: MetricsCollectionResult;
+    try {
+      result = await this.withDeadline(
+        provider.collect([...group.values()], {
+          now,
+          signal,
+          logger: this.logger.child({ metricsProvider: provider.id }),
+        }),
+        signal,
+        timeoutMs,
+      );
+    } catch (error) {
+      const message = errorMessage(error);
+      return {
+        samples: [],
+        succeeded: [],
+        failed: [...group.keys()].map(entityRef => ({
+          entityRef,
+          provider: provider.id,
+          message,
+        })),
+      };
+    }
+
+    // A provider only writes for the entities it was given.
+    const samples = (result.samples ?? []).filter(s => group.has(s.entityRef));
+    const failed = new Map<string, CollectionFailure>();
+    for (const failure of result.failures ?? []) {
+      if (group.has(failure.entityRef)) {
+        failed.set(failure.entityRef, {
+          entityRef: failure.entityRef,
+          provider: provider.id,
+          message: failure.message,
+        });
+      }
+    }
+    const succeeded = [
+      ...new Set(samples.map(s => s.entityRef).filter(ref => !failed.has(ref))),
+    ];
+    return { samples, succeeded, failed: [...failed.values()] };
+  }
+
+  /** Settles with the provider's answer, or fails when the tick's budget runs out first. */
+  private withDeadline<T>(
+    work: Promise<T>,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () =>
+        reject(
+          new Error(
+            `collection timed out after ${Math.round(timeoutMs / 1000)}s`,
+          ),
+        );
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        value => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        error => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
+  }
+}

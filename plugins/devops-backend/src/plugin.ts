@@ -5,10 +5,25 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { devopsPermissions } from '@devops-growth/backstage-plugin-devops-common';
 import {
+  devopsMetricsProvidersExtensionPoint,
   devopsReportParsersExtensionPoint,
+  MetricsProvider,
   ReportParser,
 } from '@devops-growth/backstage-plugin-devops-node';
 import { DatabaseDevopsStore } from './database';
+import {
+  readPerformanceCollectionSettings,
+  readPerformanceRetentionSettings,
+} from './performance/collectionSettings';
+import { DatabasePerformanceStore } from './performance/DatabasePerformanceStore';
+import { MetricsCollector } from './performance/MetricsCollector';
+import { MetricsProviderRegistry } from './performance/MetricsProviderRegistry';
+import { PerformanceMaintenance } from './performance/PerformanceMaintenance';
+import { readPerformanceAnalysisSettings } from './performance/analysisSettings';
+import { DatabasePerformanceTargetStore } from './performance/DatabasePerformanceTargetStore';
+import { LoadTestRunner } from './performance/LoadTestRunner';
+import { PerformanceService } from './performance/PerformanceService';
+import { ScrapeMetricsProvider } from './performance/scrape';
 import { builtInReportParsers } from './parsers';
 import { parseByteSize } from './service/body';
 import { QualityService, readQualitySettings } from './service/QualityService';
@@ -33,18 +48,26 @@ export const devopsPlugin = createBackendPlugin({
         moduleParsers.push(...parsers);
       },
     });
+    const moduleMetricsProviders: MetricsProvider[] = [];
+    env.registerExtensionPoint(devopsMetricsProvidersExtensionPoint, {
+      addProvider(...providers) {
+        moduleMetricsProviders.push(...providers);
+      },
+    });
 
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -67,9 +90,69 @@ export const devopsPlugin = createBackendPlugin({
         );
         await pruner.schedule(scheduler);
 
+        // The built-in scrape provider goes first, through the same registry as modules' ones.
+        const metricsProviders = new MetricsProviderRegistry();
+        metricsProviders.add(
+          ScrapeMetricsProvider.fromConfig(config, { logger }),
+          ...moduleMetricsProviders,
+        );
+        const performanceStore = await DatabasePerformanceStore.create({
+          database,
+        });
+        const collector = new MetricsCollector({
+          store: performanceStore,
+          registry: metricsProviders,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          settings: readPerformanceCollectionSettings(config),
+        });
+        await collector.schedule(scheduler);
+        const maintenance = new PerformanceMaintenance(
+          performanceStore,
+          readPerformanceRetentionSettings(config),
+          logger,
+        );
+        await maintenance.schedule(scheduler);
+
+        const analysisSettings = readPerformanceAnalysisSettings(config);
+        const targetStore = await DatabasePerformanceTargetStore.create({
+          database,
+        });
+        // Runs a dead process left running are failed once past their deadline.
+        const interrupted = await targetStore.failInterruptedLoadTests();
+        if (interrupted > 0) {
+          logger.warn(
+            `Marked ${interrupted} load test(s) interrupted by a backend restart as failed`,
+          );
+        }
+        const runner = new LoadTestRunner(
+          targetStore,
+          analysisSettings.loadTests,
+          logger,
+        );
+        deps.lifecycle.addShutdownHook(() => runner.stopAll());
+        const performance = {
+          service: new PerformanceService(
+            performanceStore,
+            targetStore,
+            metricsProviders,
+            analysisSettings,
+          ),
+          targetStore,
+          runner,
+        };
+
         deps.permissionsRegistry.addPermissions(devopsPermissions);
         httpRouter.use(
-          await createRouter({ ...deps, store, parsers, quality, maxBodySize }),
+          await createRouter({
+            ...deps,
+            store,
+            parsers,
+            quality,
+            maxBodySize,
+            performance,
+          }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

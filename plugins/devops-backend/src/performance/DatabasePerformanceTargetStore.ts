@@ -173,11 +173,10 @@ export class DatabasePerformanceTargetStore implements PerformanceTargetStore {
   private constructor(private readonly db: Knex) {}
 
   async getOverrides(entityRef: string): Promise<Partial<PerformanceTargets>> {
-    const rows = await this.db<{ target: string; value: number | string }>(
-      OVERRIDES,
-    )
-      .where({ entity_ref: entityRef })
-      .select('target', 'value');
+    const rows: Array<{ target: string; value: number | string }> =
+      await this.db(OVERRIDES)
+        .where({ entity_ref: entityRef })
+        .select('target', 'value');
     const overrides: Partial<PerformanceTargets> = {};
     for (const row of rows) {
       if ((PERFORMANCE_TARGET_KEYS as readonly string[]).includes(row.target)) {

@@ -26,6 +26,10 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DevopsStore } from '../database';
+import {
+  PerformanceRouteOptions,
+  registerPerformanceRoutes,
+} from '../performance/performanceRoutes';
 import { requestBody } from './body';
 import { normalizeCoveragePaths } from './paths';
 import { DEFAULT_REPORT_NAME, QualityService } from './QualityService';
@@ -40,6 +44,11 @@ export interface RouterOptions {
   parsers: ReportParserRegistry;
   quality: QualityService;
   maxBodySize: number;
+  /** The performance area's services; without them its routes are not mounted. */
+  performance?: Pick<
+    PerformanceRouteOptions,
+    'service' | 'targetStore' | 'runner'
+  >;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -294,6 +303,17 @@ export async function createRouter(
     );
     res.json(await quality.getSummary(entity, query));
   });
+
+  if (options.performance) {
+    registerPerformanceRoutes(router, {
+      ...options.performance,
+      httpAuth,
+      auditor,
+      authorize,
+      loadEntity,
+      parse,
+    });
+  }
 
   return router;
 }

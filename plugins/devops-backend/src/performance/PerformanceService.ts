@@ -1,0 +1,196 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  DEVOPS_LOAD_TEST_URL_ANNOTATION,
+  EffectivePerformanceTargets,
+  PerformanceSummary,
+  PerformanceWindow,
+  parseEnvironmentUrls,
+} from '@devops-growth/backstage-plugin-devops-common';
+import { PerformanceAnalysisSettings } from './analysisSettings';
+import { PerformanceTargetStore } from './DatabasePerformanceTargetStore';
+import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import {
+  detectBreaches,
+  detectRegressions,
+  recommendPerformance,
+  REGRESSION_METRICS,
+  regressionWindows,
+} from './performanceAnalysis';
+import { PerformanceSampleStore } from './PerformanceSampleStore';
+import { InvalidTargetAnnotation, resolvePerformanceTargets } from './targets';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** How each window of the card is read: its length, and raw buckets or hourly roll-ups. */
+export const WINDOW_READS: Record<
+  PerformanceWindow,
+  { lengthMs: number; resolution: 'raw' | 'hourly'; bucketMs?: number }
+> = {
+  '1h': { lengthMs: HOUR_MS, resolution: 'raw', bucketMs: MINUTE_MS },
+  '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 5 * MINUTE_MS },
+  '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly' },
+  '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly' },
+};
+
+/** Load test runs listed in the summary. */
+const SUMMARY_LOAD_TESTS = 5;
+/** Target changes listed with the targets. */
+const TARGET_HISTORY = 50;
+
+/**
+ * The environments the entity declares a load-test endpoint for, with their URLs; empty when the
+ * annotation is absent or invalid (`error` says why).
+ */
+export function declaredLoadTestUrls(entity: Entity): {
+  urls: Map<string, string>;
+  error?: string;
+} {
+  const raw = entity.metadata.annotations?.[DEVOPS_LOAD_TEST_URL_ANNOTATION];
+  if (raw === undefined) return { urls: new Map() };
+  try {
+    return { urls: parseEnvironmentUrls(raw) };
+  } catch (e) {
+    return { urls: new Map(), error: (e as Error).message };
+  }
+}
+
+/** `production` when present, else the first of the (sorted) environments. */
+export function defaultEnvironment(environments: string[]): string | null {
+  if (environments.includes('production')) return 'production';
+  return environments[0] ?? null;
+}
+
+/** Builds the performance card's summary and the effective targets of an entity. */
+export class PerformanceService {
+  constructor(
+    private readonly samples: PerformanceSampleStore,
+    private readonly targetStore: PerformanceTargetStore,
+    private readonly registry: MetricsProviderRegistry,
+    private readonly settings: PerformanceAnalysisSettings,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async getTargets(
+    entity: Entity,
+  ): Promise<
+    EffectivePerformanceTargets & { invalid: InvalidTargetAnnotation[] }
+  > {
+    const overrides = await this.targetStore.getOverrides(
+      stringifyEntityRef(entity),
+    );
+    return resolvePerformanceTargets({
+      entity,
+      configured: this.settings.targets,
+      overrides,
+    });
+  }
+
+  async getTargetsWithHistory(entity: Entity) {
+    const [resolved, history] = await Promise.all([
+      this.getTargets(entity),
+      this.targetStore.listTargetChanges(stringifyEntityRef(entity), {
+        limit: TARGET_HISTORY,
+      }),
+    ]);
+    const { invalid: _invalid, ...targets } = resolved;
+    return { targets, history };
+  }
+
+  async getSummary(
+    entity: Entity,
+    options: { window: PerformanceWindow; environment?: string },
+  ): Promise<PerformanceSummary> {
+    const entityRef = stringifyEntityRef(entity);
+    const now = this.now();
+    const [environments, stale, resolved, loadTests] = await Promise.all([
+      this.samples.listEnvironments(entityRef),
+      this.samples.getStaleness(entityRef),
+      this.getTargets(entity),
+      this.targetStore.listLoadTests(entityRef, { limit: SUMMARY_LOAD_TESTS }),
+    ]);
+    const { invalid, ...targets } = resolved;
+    const environment = options.environment ?? defaultEnvironment(environments);
+    const read = WINDOW_READS[options.window];
+    const from = new Date(now.getTime() - read.lengthMs);
+    const windows = regressionWindows(now, this.settings.regression.windowMs);
+
+    const [current, series, regressionInputs] = environment
+      ? await Promise.all([
+          this.samples.getLatestSample(entityRef, environment),
+          read.resolution === 'raw'
+            ? this.samples.readRawSeries({
+                entityRef,
+                environment,
+                from,
+                to: now,
+                bucketMs: read.bucketMs!,
+              })
+            : this.samples.readHourlySeries({
+                entityRef,
+                environment,
+                from,
+                to: now,
+              }),
+          Promise.all(
+            REGRESSION_METRICS.map(async metric => {
+              const [baseline, cur] = await Promise.all([
+                this.samples.readRawValues({
+                  entityRef,
+                  environment,
+                  metric,
+                  ...windows.baseline,
+                }),
+                this.samples.readRawValues({
+                  entityRef,
+                  environment,
+                  metric,
+                  ...windows.current,
+                }),
+              ]);
+              return { metric, baseline, current: cur };
+            }),
+          ),
+        ])
+      : [undefined, [], []];
+
+    const latest = current ?? null;
+    const breaches = detectBreaches(latest, targets);
+    const regressions = detectRegressions(
+      regressionInputs,
+      this.settings.regression,
+      windows,
+    );
+    const loadTestEnvironments = [...declaredLoadTestUrls(entity).urls.keys()];
+    const recommendations = recommendPerformance({
+      environment,
+      current: latest,
+      targets,
+      invalidTargetAnnotations: invalid,
+      breaches,
+      regressions,
+      stale,
+      loadTestEnvironments,
+      loadTests,
+    });
+
+    return {
+      entityRef,
+      environment,
+      environments,
+      window: options.window,
+      resolution: read.resolution,
+      current: latest,
+      targets,
+      breaches,
+      regressions,
+      series,
+      stale,
+      source: this.registry.select(entity)?.id ?? null,
+      recommendations,
+      loadTestEnvironments,
+      loadTests,
+    };
+  }
+}

@@ -40,6 +40,24 @@ export interface Config {
       frequency?: HumanDuration | string;
     };
     performance?: {
+      /**
+       * The built-in `scrape` metrics provider: reads the Prometheus text endpoint an entity
+       * declares in `devops-growth.io/metrics-url`, one request per entity and environment per
+       * tick (use the Prometheus module at scale).
+       */
+      scrape?: {
+        /**
+         * Time allowed for one scrape, response body included. Defaults to 5 seconds.
+         */
+        timeout?: HumanDuration | string;
+        /** Scrapes in flight at once. Defaults to 16. */
+        concurrency?: number;
+        /**
+         * Largest metrics body read (after gzip decompression): a number of bytes or a string
+         * such as `10mb`, `512kb`. A larger body fails that entity's scrape. Defaults to `10mb`.
+         */
+        maxBodySize?: number | string;
+      };
       /** Scheduled collection of performance metrics from the metrics providers. */
       collection?: {
         /** How often each shard collects. Defaults to every minute. */
@@ -71,6 +89,46 @@ export interface Config {
          * batches. Defaults to 5000.
          */
         batchSize?: number;
+      };
+      /**
+       * Optimisation targets of every entity. Precedence, lowest first: built-in defaults, these
+       * keys, the entity's annotations (`devops-growth.io/target-p95-ms`, `target-p99-ms`,
+       * `target-error-rate-percent`, `target-min-throughput-rps`), changes made through the API.
+       */
+      targets?: {
+        /** Highest acceptable P95 latency in milliseconds. Defaults to 500. */
+        p95Ms?: number;
+        /** Highest acceptable P99 latency in milliseconds. Defaults to 1000. */
+        p99Ms?: number;
+        /** Highest acceptable share of 5xx responses, in percent (0-100). Defaults to 1. */
+        errorRatePercent?: number;
+        /** Lowest expected throughput in requests per second. Defaults to none. */
+        minThroughput?: number;
+      };
+      /**
+       * Regression detection: the last `window` against the preceding window of equal length,
+       * for P95, P99 and error rate, with Welch's t-test on the raw samples.
+       */
+      regression?: {
+        /** Length of each compared window (at least 1 minute). Defaults to 1 hour. */
+        window?: HumanDuration | string;
+        /** A change is significant below this two-sided p-value. Defaults to 0.01. */
+        maxPValue?: number;
+        /** Smallest worsening reported, in percent of the baseline mean. Defaults to 10. */
+        minChangePercent?: number;
+        /** Raw samples needed in each window (at least 2). Defaults to 10. */
+        minSamples?: number;
+      };
+      /** Bounded load tests against the endpoint an entity declares in `devops-growth.io/load-test-url`. */
+      loadTests?: {
+        /** Duration of a load test when the request gives none. Defaults to 10 seconds. */
+        defaultDuration?: HumanDuration | string;
+        /** Longest load test allowed (whole seconds). Defaults to 30 seconds. */
+        maxDuration?: HumanDuration | string;
+        /** Most concurrent connections of a load test (a request without one uses 2). Defaults to 10. */
+        maxConnections?: number;
+        /** Most load tests running at once in the whole installation. Defaults to 2. */
+        maxConcurrent?: number;
       };
     };
   };

@@ -81,7 +81,10 @@ function perService(query: string): FakeAnswer {
     names.flatMap(name => {
       const n = Number(name.replace(/\D/g, '')) || 0;
       return environments.map((env, e) => ({
-        metric: env ? { service: name, env } : { service: name },
+        metric: (env ? { service: name, env } : { service: name }) as Record<
+          string,
+          string
+        >,
         value: BASE[metric] * (n + 1) * (e + 1),
       }));
     }),
@@ -124,7 +127,7 @@ describe('PrometheusMetricsProvider', () => {
       );
       expect(request.headers.authorization).toBe('Bearer s3cret');
       expect(request.headers['x-scope-orgid']).toBe('team');
-      expect(request.form.time).toBe(String(now.getTime() / 1000) + '.000');
+      expect(request.form.time).toBe(`${now.getTime() / 1000}.000`);
     }
     expect(fake.requests.map(r => metricOf(r.form.query)).sort()).toEqual(
       Object.keys(BASE).sort(),
@@ -180,8 +183,7 @@ describe('PrometheusMetricsProvider', () => {
       return vector([
         {
           metric: { service: 'svc-1' },
-          value:
-            metric === 'p95Ms' ? 'NaN' : metric === 'p99Ms' ? '+Inf' : '0.5',
+          value: { p95Ms: 'NaN', p99Ms: '+Inf' }[metric] ?? '0.5',
         },
         { metric: { service: 'someone-else' }, value: '1' },
         { metric: {}, value: '1' },

@@ -226,7 +226,10 @@ describe('parseExposition details', () => {
   it('keeps a label named __proto__ as a label', () => {
     const [f] = parseExposition('m{__proto__="x"} 1');
     expect(Object.keys(f.samples[0].labels)).toEqual(['__proto__']);
-    expect(f.samples[0].labels.__proto__).toBe('x');
+    expect(
+      Object.getOwnPropertyDescriptor(f.samples[0].labels, '__proto__')?.value,
+    ).toBe('x');
+    expect(Object.getPrototypeOf(f.samples[0].labels)).toBeNull();
   });
 });
 

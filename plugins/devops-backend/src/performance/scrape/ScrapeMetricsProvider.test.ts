@@ -1,0 +1,271 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { mockServices } from '@backstage/backend-test-utils';
+// prom-client is installed at the root (the demo service and the Prometheus module use it); it is
+// not yet a devDependency of this package, which helpers may not edit.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { readScrapeSettings, ScrapeMetricsProvider } from '.';
+
+const logger = mockServices.logger.mock();
+
+function entity(name: string, metricsUrl?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: metricsUrl
+        ? { 'devops-growth.io/metrics-url': metricsUrl }
+        : {},
+    },
+    spec: {},
+  };
+}
+
+const servers: http.Server[] = [];
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  await new Promise<void>(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve()),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+}
+
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise(resolve => server.close(resolve));
+  }
+});
+
+function context() {
+  return {
+    now: new Date('2026-11-25T12:00:00Z'),
+    signal: new AbortController().signal,
+    logger,
+  };
+}
+
+describe('readScrapeSettings', () => {
+  it('has defaults', () => {
+    expect(readScrapeSettings(new ConfigReader({}))).toEqual({
+      timeoutMs: 5000,
+      concurrency: 16,
+      maxBodySize: 10 * 1024 * 1024,
+    });
+  });
+
+  it('reads the keys', () => {
+    expect(
+      readScrapeSettings(
+        new ConfigReader({
+          devops: {
+            performance: {
+              scrape: { timeout: '2s', concurrency: 4, maxBodySize: '512kb' },
+            },
+          },
+        }),
+      ),
+    ).toEqual({ timeoutMs: 2000, concurrency: 4, maxBodySize: 512 * 1024 });
+  });
+
+  it('refuses bad values naming the key', () => {
+    expect(() =>
+      readScrapeSettings(
+        new ConfigReader({
+          devops: { performance: { scrape: { concurrency: 0 } } },
+        }),
+      ),
+    ).toThrow('devops.performance.scrape.concurrency');
+    expect(() =>
+      readScrapeSettings(
+        new ConfigReader({
+          devops: { performance: { scrape: { maxBodySize: 'lots' } } },
+        }),
+      ),
+    ).toThrow('devops.performance.scrape.maxBodySize');
+  });
+});
+
+describe('ScrapeMetricsProvider', () => {
+  it('handles entities with a metrics URL', () => {
+    const provider = ScrapeMetricsProvider.fromConfig(new ConfigReader({}), {
+      logger,
+    });
+    expect(provider.id).toBe('scrape');
+    expect(provider.handles(entity('a', 'http://x/metrics'))).toBe(true);
+    expect(provider.handles(entity('b'))).toBe(false);
+  });
+
+  it('derives values between two collects of real prom-client services, while broken ones fail alone', async () => {
+    const register = new Registry();
+    collectDefaultMetrics({ register });
+    const histogram = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Duration of HTTP requests in seconds',
+      labelNames: ['method', 'route', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [register],
+    });
+    histogram.observe(
+      { method: 'GET', route: '/before', status_code: '500' },
+      0.9,
+    );
+    const good = await serve(async (_req, res) => {
+      res.setHeader('content-type', register.contentType);
+      res.end(await register.metrics());
+    });
+    const unavailable = await serve((_req, res) => {
+      res.statusCode = 503;
+      res.end('Service Unavailable');
+    });
+    const hanging = await serve(() => {});
+    const garbage = await serve((_req, res) => {
+      res.setHeader('content-type', 'text/plain');
+      res.end('<html><body>Login required</body></html>\n');
+    });
+    const oversize = await serve((_req, res) => {
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      // Valid comment lines, streamed without a Content-Length: only the cap can stop it.
+      const line = `# ${'x'.repeat(1000)}\n`;
+      let sent = 0;
+      const write = () => {
+        while (sent < 2000 && res.write(line)) sent++;
+        if (sent < 2000) res.once('drain', write);
+        else res.end();
+      };
+      write();
+    });
+    const unrelated = await serve((_req, res) => {
+      res.end('# TYPE queue_depth gauge\nqueue_depth 3\n');
+    });
+    const closed = await serve(() => {});
+    const closedServer = servers[servers.length - 1];
+    closedServer.close();
+
+    const provider = ScrapeMetricsProvider.fromConfig(
+      new ConfigReader({
+        devops: {
+          performance: {
+            scrape: {
+              timeout: { milliseconds: 500 },
+              maxBodySize: '64kb',
+              concurrency: 3,
+            },
+          },
+        },
+      }),
+      { logger },
+    );
+    const entities = [
+      entity('good', `production=${good}`),
+      entity('unavailable', unavailable),
+      entity('hanging', hanging),
+      entity('garbage', garbage),
+      entity('oversize', oversize),
+      entity('unrelated', unrelated),
+      entity('refused', closed),
+      entity('bad-annotation', 'ftp://example.com/metrics'),
+    ];
+
+    const t0 = Date.now();
+    const first = await provider.collect(entities, context());
+    const t1 = Date.now();
+
+    // First scrape: memory only.
+    expect(first.samples).toHaveLength(1);
+    expect(first.samples[0]).toMatchObject({
+      entityRef: 'component:default/good',
+      environment: 'production',
+      timestamp: new Date('2026-11-25T12:00:00Z'),
+      values: {
+        p95Ms: null,
+        throughput: null,
+        errorRate: null,
+        cpuCores: null,
+      },
+    });
+    expect(first.samples[0].values.memoryBytes).toBeGreaterThan(1e6);
+    const failures = Object.fromEntries(
+      first.failures.map(f => [f.entityRef, f.message]),
+    );
+    expect(failures).toEqual({
+      'component:default/unavailable': `GET ${unavailable}: HTTP 503`,
+      'component:default/hanging': `GET ${hanging}: timed out after 500ms`,
+      'component:default/garbage': `GET ${garbage}: line 1: expected a metric name, found "<html><body>Login required</body></html>"`,
+      'component:default/oversize': `GET ${oversize}: body larger than 64 kB (devops.performance.scrape.maxBodySize)`,
+      'component:default/unrelated': expect.stringMatching(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/metrics: no recognised metrics \(expected one of http_request_duration_seconds, /,
+      ),
+      'component:default/refused': expect.stringMatching(
+        new RegExp(`^GET ${closed}: connect ECONNREFUSED`),
+      ),
+      'component:default/bad-annotation':
+        "Invalid devops-growth.io/metrics-url annotation: 'ftp://example.com/metrics' is not an http or https URL",
+    });
+
+    // Between the scrapes: 40 requests, 4 answered 502; 36 at 40 ms, 4 at 200 ms.
+    for (let i = 0; i < 36; i++) {
+      histogram.observe(
+        { method: 'GET', route: '/api/prices', status_code: '200' },
+        0.04,
+      );
+    }
+    for (let i = 0; i < 4; i++) {
+      histogram.observe(
+        { method: 'GET', route: '/api/prices', status_code: '502' },
+        0.2,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+    const t2 = Date.now();
+    const second = await provider.collect(entities, context());
+    const t3 = Date.now();
+
+    expect(second.samples).toHaveLength(1);
+    const values = second.samples[0].values;
+    expect(values.errorRate).toBeCloseTo(0.1, 10);
+    // Cumulative: 0.025 → 0, 0.05 → 36, 0.1 → 36, 0.25 → 40. P50: rank 20 in (0.025, 0.05].
+    expect(values.p50Ms).toBeCloseTo((0.025 + 0.025 * (20 / 36)) * 1000, 9);
+    // P95: rank 38 in (0.1, 0.25]: 0.1 + 0.15 × 2/4.
+    expect(values.p95Ms).toBeCloseTo(175, 9);
+    expect(values.p99Ms).toBeCloseTo((0.1 + 0.15 * (3.6 / 4)) * 1000, 9);
+    // 40 requests over the time between the two responses.
+    expect(values.throughput).toBeGreaterThanOrEqual((40 / (t3 - t0)) * 1000);
+    expect(values.throughput).toBeLessThanOrEqual((40 / (t2 - t1)) * 1000);
+    expect(values.cpuCores).toBeGreaterThanOrEqual(0);
+    expect(values.memoryBytes).toBeGreaterThan(1e6);
+    expect(second.failures).toHaveLength(7);
+  });
+
+  it('stops when the collection is aborted', async () => {
+    const hanging = await serve(() => {});
+    const provider = ScrapeMetricsProvider.fromConfig(
+      new ConfigReader({
+        devops: { performance: { scrape: { concurrency: 1 } } },
+      }),
+      { logger },
+    );
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const result = await provider.collect(
+      [entity('one', hanging), entity('two', hanging)],
+      { ...context(), signal: controller.signal },
+    );
+    expect(result.failures).toEqual([
+      {
+        entityRef: 'component:default/one',
+        message: `GET ${hanging}: aborted: the collection ran out of time`,
+      },
+      {
+        entityRef: 'component:default/two',
+        message: `GET ${hanging}: not scraped, the collection was aborted`,
+      },
+    ]);
+  });
+});

@@ -55,4 +55,9 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@devops-growth/backstage-plugin-devops-backend'));
+// Metrics from Prometheus-compatible servers via PromQL; idle until devops.prometheus.instances
+// is configured (the demo uses the built-in scrape provider instead).
+backend.add(
+  import('@devops-growth/backstage-plugin-devops-backend-module-prometheus'),
+);
 backend.start();

@@ -11,7 +11,11 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { DevopsClient, devopsApiRef } from './api';
-import { isDevopsCoverageAvailable } from './conditions';
+import {
+  isDevopsContentAvailable,
+  isDevopsCoverageAvailable,
+  isDevopsPerformanceAvailable,
+} from './conditions';
 
 const devopsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -37,12 +41,28 @@ const devopsCoverageEntityCard = EntityCardBlueprint.make({
   },
 });
 
-/** The DevOps tab of the entity page. */
+/**
+ * The "Performance" card on the entity overview, for entities whose monitoring annotation enables
+ * `performance`.
+ */
+const devopsPerformanceEntityCard = EntityCardBlueprint.make({
+  name: 'performance',
+  params: {
+    type: 'content',
+    filter: isDevopsPerformanceAvailable,
+    loader: () =>
+      import('./components/PerformanceCard').then(m => (
+        <m.DevopsPerformanceCard />
+      )),
+  },
+});
+
+/** The DevOps tab of the entity page, for entities that enable any area it shows. */
 const devopsEntityContent = EntityContentBlueprint.make({
   params: {
     path: 'devops',
     title: 'DevOps',
-    filter: isDevopsCoverageAvailable,
+    filter: isDevopsContentAvailable,
     loader: () =>
       import('./components/DevopsContent').then(m => <m.DevopsContent />),
   },
@@ -58,11 +78,13 @@ const devopsEntityContent = EntityContentBlueprint.make({
 export type DevopsPluginExtensions = {
   'api:devops': ExtensionDefinition;
   'entity-card:devops/coverage': ExtensionDefinition;
+  'entity-card:devops/performance': ExtensionDefinition;
   'entity-content:devops': ExtensionDefinition;
 };
 
 /**
- * The DevOps plugin for the new frontend system: the API, the "Coverage & tests" entity card
+ * The DevOps plugin for the new frontend system: the API, the "Performance" entity card
+ * (`entity-card:devops/performance`), the "Coverage & tests" entity card
  * (`entity-card:devops/coverage`) and the DevOps tab (`entity-content:devops`).
  *
  * @alpha
@@ -75,7 +97,12 @@ const devopsPlugin: OverridableFrontendPlugin<
   pluginId: 'devops',
   title: 'DevOps',
   info: { packageJson: () => import('../package.json') },
-  extensions: [devopsApi, devopsCoverageEntityCard, devopsEntityContent],
+  extensions: [
+    devopsApi,
+    devopsPerformanceEntityCard,
+    devopsCoverageEntityCard,
+    devopsEntityContent,
+  ],
 });
 
 export default devopsPlugin;

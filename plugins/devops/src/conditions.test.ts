@@ -1,4 +1,8 @@
-import { isDevopsCoverageAvailable } from './conditions';
+import {
+  isDevopsContentAvailable,
+  isDevopsCoverageAvailable,
+  isDevopsPerformanceAvailable,
+} from './conditions';
 import { makeEntity } from './__fixtures__/qualitySummary';
 
 describe('isDevopsCoverageAvailable', () => {
@@ -7,6 +11,7 @@ describe('isDevopsCoverageAvailable', () => {
     ['deploy, coverage', true],
     ['enabled', true],
     ['deploy', false],
+    ['performance', false],
     ['', false],
   ])('is %p -> %p', (monitoring, expected) => {
     expect(isDevopsCoverageAvailable(makeEntity(monitoring))).toBe(expected);
@@ -14,5 +19,37 @@ describe('isDevopsCoverageAvailable', () => {
 
   it('is false without the annotation', () => {
     expect(isDevopsCoverageAvailable(makeEntity())).toBe(false);
+  });
+});
+
+describe('isDevopsPerformanceAvailable', () => {
+  it.each([
+    ['performance', true],
+    ['coverage, Performance', true],
+    ['enabled', true],
+    ['coverage', false],
+    ['', false],
+  ])('is %p -> %p', (monitoring, expected) => {
+    expect(isDevopsPerformanceAvailable(makeEntity(monitoring))).toBe(expected);
+  });
+
+  it('is false without the annotation', () => {
+    expect(isDevopsPerformanceAvailable(makeEntity())).toBe(false);
+  });
+});
+
+describe('isDevopsContentAvailable', () => {
+  it.each([
+    ['performance', true],
+    ['coverage', true],
+    ['enabled', true],
+    ['deploy,security', false],
+    ['', false],
+  ])('is %p -> %p', (monitoring, expected) => {
+    expect(isDevopsContentAvailable(makeEntity(monitoring))).toBe(expected);
+  });
+
+  it('is false without the annotation', () => {
+    expect(isDevopsContentAvailable(makeEntity())).toBe(false);
   });
 });

@@ -11,3 +11,26 @@ import { isDevopsAreaEnabled } from '@devops-growth/backstage-plugin-devops-comm
 export function isDevopsCoverageAvailable(entity: Entity): boolean {
   return isDevopsAreaEnabled(entity, 'coverage');
 }
+
+/**
+ * True when the entity's `devops-growth.io/monitoring` annotation enables the `performance` area
+ * (`performance`, a list containing it, or `enabled`). Use it to show the "Performance" card only
+ * where it has something to say.
+ *
+ * @public
+ */
+export function isDevopsPerformanceAvailable(entity: Entity): boolean {
+  return isDevopsAreaEnabled(entity, 'performance');
+}
+
+/**
+ * True when the entity enables at least one area the DevOps tab shows (performance or coverage):
+ * the filter of the DevOps tab.
+ *
+ * @public
+ */
+export function isDevopsContentAvailable(entity: Entity): boolean {
+  return (
+    isDevopsPerformanceAvailable(entity) || isDevopsCoverageAvailable(entity)
+  );
+}

@@ -42,7 +42,27 @@ export const EntityDevopsCoverageCard = devopsPlugin.provide(
 );
 
 /**
- * The content of the DevOps entity tab.
+ * The "Performance" entity card. Shows a missing-annotation state for entities whose
+ * `devops-growth.io/monitoring` annotation does not enable `performance`; see
+ * `isDevopsPerformanceAvailable`.
+ *
+ * @public
+ */
+export const EntityDevopsPerformanceCard = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevopsPerformanceCard',
+    component: {
+      lazy: () =>
+        import('./components/PerformanceCard').then(
+          m => m.DevopsPerformanceCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The content of the DevOps entity tab: the "Performance" and "Coverage & tests" cards, each
+ * where the entity enables its area. Show the tab where `isDevopsContentAvailable` holds.
  *
  * @public
  */

@@ -5,6 +5,7 @@ import {
   ReportSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../api';
+import { makePerformanceSummary } from './performanceSummary';
 
 /** Test data shared by the plugin's tests. */
 
@@ -201,8 +202,38 @@ export function makeEmptySummary(): QualitySummary {
 }
 
 /** A DevOps API whose summary comes from `impl` (by default the full summary above). */
+/**
+ * A `DevopsApi` whose methods are jest mocks: the quality summary from `impl`, the performance
+ * methods from `overrides` or else answering with the fixtures of `performanceSummary.ts`.
+ */
 export function mockDevopsApi(
   impl: DevopsApi['getQualitySummary'] = async () => makeSummary(),
+  overrides: Partial<DevopsApi> = {},
 ): jest.Mocked<DevopsApi> {
-  return { getQualitySummary: jest.fn(impl) };
+  const summary = makePerformanceSummary();
+  return {
+    getQualitySummary: jest.fn(impl),
+    getPerformanceSummary: jest.fn(
+      overrides.getPerformanceSummary ?? (async () => summary),
+    ),
+    getPerformanceTargets: jest.fn(
+      overrides.getPerformanceTargets ??
+        (async () => ({ targets: summary.targets, history: [] })),
+    ),
+    updatePerformanceTargets: jest.fn(
+      overrides.updatePerformanceTargets ??
+        (async () => {
+          throw new Error('updatePerformanceTargets not expected');
+        }),
+    ),
+    getLoadTests: jest.fn(
+      overrides.getLoadTests ?? (async () => ({ items: summary.loadTests })),
+    ),
+    startLoadTest: jest.fn(
+      overrides.startLoadTest ??
+        (async () => {
+          throw new Error('startLoadTest not expected');
+        }),
+    ),
+  };
 }

@@ -1,6 +1,14 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
+import {
+  EffectivePerformanceTargets,
+  LoadTestRun,
+  PerformanceSummary,
+  PerformanceTargetChange,
+  PerformanceTargetKey,
+  PerformanceWindow,
+  QualitySummary,
+} from '@devops-growth/backstage-plugin-devops-common';
 
 /**
  * Which report series to summarise. Both are optional; the backend picks its defaults when they
@@ -16,6 +24,55 @@ export interface QualitySummaryOptions {
 }
 
 /**
+ * Which performance series to summarise. Both are optional; the backend picks its defaults when
+ * they are left out, and the returned `PerformanceSummary` says which ones it used.
+ *
+ * @public
+ */
+export interface PerformanceSummaryOptions {
+  /** Time window of the series: `1h`, `24h`, `7d` or `30d`. */
+  window?: PerformanceWindow;
+  /** Environment, for example `production`. */
+  environment?: string;
+}
+
+/**
+ * The targets in force for an entity, where each comes from, and the changes made to them through
+ * the API.
+ *
+ * @public
+ */
+export interface PerformanceTargetsResponse {
+  targets: EffectivePerformanceTargets;
+  /** Changes made through the API. */
+  history: PerformanceTargetChange[];
+}
+
+/**
+ * A change to an entity's performance targets. In `changes`, a number sets an override (the error
+ * rate as a 0..1 fraction) and `null` removes it; keys left out stay as they are.
+ *
+ * @public
+ */
+export interface PerformanceTargetsUpdate {
+  changes: Partial<Record<PerformanceTargetKey, number | null>>;
+  /** Why the targets change, kept in their history. */
+  comment?: string;
+}
+
+/**
+ * A load test to start. Every field is optional; the backend fills in and bounds its defaults.
+ *
+ * @public
+ */
+export interface LoadTestRequest {
+  /** Environment whose declared `devops-growth.io/load-test-url` endpoint is loaded. */
+  environment?: string;
+  durationSeconds?: number;
+  connections?: number;
+}
+
+/**
  * Client side of the DevOps backend (`/api/devops`).
  *
  * @public
@@ -26,6 +83,41 @@ export interface DevopsApi {
     entityRef: CompoundEntityRef,
     options?: QualitySummaryOptions,
   ): Promise<QualitySummary>;
+
+  /** Everything the "Performance" card shows for one entity. */
+  getPerformanceSummary(
+    entityRef: CompoundEntityRef,
+    options?: PerformanceSummaryOptions,
+  ): Promise<PerformanceSummary>;
+
+  /** The performance targets in force for an entity and their change history. */
+  getPerformanceTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<PerformanceTargetsResponse>;
+
+  /**
+   * Changes an entity's performance targets (permission
+   * `devops.performance.targets.update`).
+   */
+  updatePerformanceTargets(
+    entityRef: CompoundEntityRef,
+    update: PerformanceTargetsUpdate,
+  ): Promise<{
+    targets: EffectivePerformanceTargets;
+    change: PerformanceTargetChange;
+  }>;
+
+  /** The entity's most recent load test runs, newest first. */
+  getLoadTests(entityRef: CompoundEntityRef): Promise<{ items: LoadTestRun[] }>;
+
+  /**
+   * Starts a load test against an endpoint the entity declares (permission
+   * `devops.performance.load-test.create`). Resolves with the run as soon as it started.
+   */
+  startLoadTest(
+    entityRef: CompoundEntityRef,
+    request?: LoadTestRequest,
+  ): Promise<{ run: LoadTestRun }>;
 }
 
 /**

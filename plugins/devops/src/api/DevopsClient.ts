@@ -1,8 +1,40 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
-import { DevopsApi, QualitySummaryOptions } from './DevopsApi';
+import {
+  EffectivePerformanceTargets,
+  LoadTestRun,
+  PerformanceSummary,
+  PerformanceTargetChange,
+  QualitySummary,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  DevopsApi,
+  LoadTestRequest,
+  PerformanceSummaryOptions,
+  PerformanceTargetsResponse,
+  PerformanceTargetsUpdate,
+  QualitySummaryOptions,
+} from './DevopsApi';
+
+function entityPath(entityRef: CompoundEntityRef): string {
+  const path = [entityRef.kind, entityRef.namespace, entityRef.name]
+    .map(encodeURIComponent)
+    .join('/');
+  return `/entities/${path}`;
+}
+
+/** `?a=1&b=2` from the given values, leaving out empty ones; `''` when nothing is left. */
+function queryString(values: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value) {
+      query.set(key, value);
+    }
+  }
+  const search = query.toString();
+  return search ? `?${search}` : '';
+}
 
 /**
  * Default {@link DevopsApi} implementation, talking to the `devops` backend plugin through the
@@ -23,25 +55,76 @@ export class DevopsClient implements DevopsApi {
     entityRef: CompoundEntityRef,
     options?: QualitySummaryOptions,
   ): Promise<QualitySummary> {
-    const path = [entityRef.kind, entityRef.namespace, entityRef.name]
-      .map(encodeURIComponent)
-      .join('/');
-    const query = new URLSearchParams();
-    if (options?.report) {
-      query.set('report', options.report);
-    }
-    if (options?.branch) {
-      query.set('branch', options.branch);
-    }
-    const search = query.toString();
-    return this.get<QualitySummary>(
-      `/entities/${path}/quality${search ? `?${search}` : ''}`,
+    return this.request<QualitySummary>(
+      `${entityPath(entityRef)}/quality${queryString({
+        report: options?.report,
+        branch: options?.branch,
+      })}`,
     );
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getPerformanceSummary(
+    entityRef: CompoundEntityRef,
+    options?: PerformanceSummaryOptions,
+  ): Promise<PerformanceSummary> {
+    return this.request<PerformanceSummary>(
+      `${entityPath(entityRef)}/performance${queryString({
+        window: options?.window,
+        environment: options?.environment,
+      })}`,
+    );
+  }
+
+  async getPerformanceTargets(
+    entityRef: CompoundEntityRef,
+  ): Promise<PerformanceTargetsResponse> {
+    return this.request<PerformanceTargetsResponse>(
+      `${entityPath(entityRef)}/performance/targets`,
+    );
+  }
+
+  async updatePerformanceTargets(
+    entityRef: CompoundEntityRef,
+    update: PerformanceTargetsUpdate,
+  ): Promise<{
+    targets: EffectivePerformanceTargets;
+    change: PerformanceTargetChange;
+  }> {
+    return this.request(`${entityPath(entityRef)}/performance/targets`, {
+      method: 'PUT',
+      body: update,
+    });
+  }
+
+  async getLoadTests(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: LoadTestRun[] }> {
+    return this.request(`${entityPath(entityRef)}/performance/load-tests`);
+  }
+
+  async startLoadTest(
+    entityRef: CompoundEntityRef,
+    request: LoadTestRequest = {},
+  ): Promise<{ run: LoadTestRun }> {
+    return this.request(`${entityPath(entityRef)}/performance/load-tests`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  private async request<T>(
+    path: string,
+    options?: { method: 'POST' | 'PUT'; body: unknown },
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('devops');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const url = `${baseUrl}${path}`;
+    const response = options
+      ? await this.fetchApi.fetch(url, {
+          method: options.method,
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(options.body),
+        })
+      : await this.fetchApi.fetch(url);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

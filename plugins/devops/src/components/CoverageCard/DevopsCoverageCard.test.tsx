@@ -171,10 +171,34 @@ describe('DevopsCoverageCard', () => {
       tests: {
         ...summary.tests,
         trend: [
-          { reportId: 'r1', createdAt: '2026-11-20T10:00:00Z', commitSha: 'a', passRate: 100, total: 10 },
-          { reportId: 'r2', createdAt: '2026-11-21T10:00:00Z', commitSha: 'b', passRate: 90, total: 10 },
-          { reportId: 'r3', createdAt: '2026-11-22T10:00:00Z', commitSha: 'c', passRate: null, total: 0 },
-          { reportId: 'r4', createdAt: '2026-11-23T10:00:00Z', commitSha: 'd', passRate: 95, total: 20 },
+          {
+            reportId: 'r1',
+            createdAt: '2026-11-20T10:00:00Z',
+            commitSha: 'a',
+            passRate: 100,
+            total: 10,
+          },
+          {
+            reportId: 'r2',
+            createdAt: '2026-11-21T10:00:00Z',
+            commitSha: 'b',
+            passRate: 90,
+            total: 10,
+          },
+          {
+            reportId: 'r3',
+            createdAt: '2026-11-22T10:00:00Z',
+            commitSha: 'c',
+            passRate: null,
+            total: 0,
+          },
+          {
+            reportId: 'r4',
+            createdAt: '2026-11-23T10:00:00Z',
+            commitSha: 'd',
+            passRate: 95,
+            total: 20,
+          },
         ],
       },
     }));
@@ -203,7 +227,9 @@ describe('DevopsCoverageCard', () => {
 
     await renderCard(makeEntity('coverage'), api);
 
-    const table = await screen.findByRole('table', { name: 'Least covered files' });
+    const table = await screen.findByRole('table', {
+      name: 'Least covered files',
+    });
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows.map(r => r.textContent)).toEqual([
       'src/dead.ts400.0%',

@@ -32,7 +32,10 @@ export function PassRateTrendChart(props: { trend: TestTrendPoint[] }) {
   return (
     <Box role="img" aria-label="Pass-rate trend" mt={2}>
       <ResponsiveContainer width="100%" height={140}>
-        <LineChart data={points} margin={{ top: 8, right: 24, bottom: 0, left: 0 }}>
+        <LineChart
+          data={points}
+          margin={{ top: 8, right: 24, bottom: 0, left: 0 }}
+        >
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             dataKey="time"
@@ -50,7 +53,9 @@ export function PassRateTrendChart(props: { trend: TestTrendPoint[] }) {
           />
           <Tooltip
             labelFormatter={(label: unknown) =>
-              typeof label === 'number' ? new Date(label).toLocaleString() : String(label)
+              typeof label === 'number'
+                ? new Date(label).toLocaleString()
+                : String(label)
             }
             formatter={(value: unknown) => [
               typeof value === 'number' ? formatPercent(value) : String(value),

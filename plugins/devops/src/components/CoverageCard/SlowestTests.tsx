@@ -23,7 +23,9 @@ export function SlowestTests(props: { tests: SlowTest[] }) {
         <TableRow>
           <TableCell style={{ whiteSpace: 'nowrap' }}>Suite</TableCell>
           <TableCell style={{ whiteSpace: 'nowrap' }}>Test</TableCell>
-          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>Duration</TableCell>
+          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
+            Duration
+          </TableCell>
           <TableCell style={{ whiteSpace: 'nowrap' }}>Outcome</TableCell>
         </TableRow>
       </TableHead>

@@ -1,0 +1,2 @@
+export { DevopsPerformanceCard } from './DevopsPerformanceCard';
+export type { DevopsPerformanceCardProps } from './DevopsPerformanceCard';

@@ -347,6 +347,34 @@ describe.each(databases.eachSupportedId())(
       expect(result.samplesWritten).toBe(10);
     });
 
+    it('fails an entity whose sample is malformed, storing the rest of the batch', async () => {
+      const sloppy: MetricsProvider = {
+        id: 'sloppy',
+        handles: () => false,
+        collect: async (entities, { now }) => ({
+          samples: entities.map(e => ({
+            entityRef: stringifyEntityRef(e),
+            environment: 'production',
+            timestamp: e.metadata.name === 'bad' ? new Date('garbage') : now,
+            values: { p95Ms: 7 },
+          })),
+          failures: [],
+        }),
+      };
+      registry.add(sloppy);
+      const result = await collector([
+        entity('bad', source('sloppy')),
+        entity('good', source('sloppy')),
+      ]).collectShard(0, { now: new Date(T0) });
+      expect(result).toMatchObject({ samplesWritten: 1, failures: 1 });
+      expect(
+        await store.getLatestSample(ref('good'), 'production'),
+      ).toMatchObject({ p95Ms: 7 });
+      expect((await store.getStaleness(ref('bad')))?.error).toBe(
+        "provider 'sloppy' returned a sample without a valid timestamp and environment",
+      );
+    });
+
     it('fails the entities of a provider that outlives the time budget, and only those', async () => {
       const hanging: MetricsProvider = {
         id: 'hanging',

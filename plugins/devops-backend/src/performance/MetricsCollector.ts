@@ -276,9 +276,26 @@ export class MetricsCollector {
       };
     }
 
-    // A provider only writes for the entities it was given.
-    const samples = (result.samples ?? []).filter(s => group.has(s.entityRef));
     const failed = new Map<string, CollectionFailure>();
+    // A provider only writes for the entities it was given; a malformed sample fails its entity
+    // instead of the whole tick.
+    const samples = (result.samples ?? []).filter(s => {
+      if (!group.has(s.entityRef)) return false;
+      if (
+        !(s.timestamp instanceof Date) ||
+        !Number.isFinite(s.timestamp.getTime()) ||
+        typeof s.environment !== 'string' ||
+        s.environment.length === 0
+      ) {
+        failed.set(s.entityRef, {
+          entityRef: s.entityRef,
+          provider: provider.id,
+          message: `provider '${provider.id}' returned a sample without a valid timestamp and environment`,
+        });
+        return false;
+      }
+      return true;
+    });
     for (const failure of result.failures ?? []) {
       if (group.has(failure.entityRef)) {
         failed.set(failure.entityRef, {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -241,6 +242,42 @@ describe('ScrapeMetricsProvider', () => {
     expect(values.cpuCores).toBeGreaterThanOrEqual(0);
     expect(values.memoryBytes).toBeGreaterThan(1e6);
     expect(second.failures).toHaveLength(7);
+  });
+
+  it('reads gzip bodies and refuses HTML pages', async () => {
+    const text =
+      '# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 123456789\n';
+    const gzipped = await serve((req, res) => {
+      expect(req.headers.accept).toBe('text/plain;version=0.0.4');
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.setHeader('content-encoding', 'gzip');
+      res.end(gzipSync(text));
+    });
+    const html = await serve((_req, res) => {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end('<!DOCTYPE html><html><body>Sign in</body></html>');
+    });
+    const provider = ScrapeMetricsProvider.fromConfig(new ConfigReader({}), {
+      logger,
+    });
+    const result = await provider.collect(
+      [entity('zipped', gzipped), entity('html', `staging=${html}`)],
+      context(),
+    );
+    expect(result.samples).toEqual([
+      {
+        entityRef: 'component:default/zipped',
+        environment: 'default',
+        timestamp: new Date('2026-11-25T12:00:00Z'),
+        values: expect.objectContaining({ memoryBytes: 123456789 }),
+      },
+    ]);
+    expect(result.failures).toEqual([
+      {
+        entityRef: 'component:default/html',
+        message: `GET ${html}: answered text/html, not the Prometheus text format`,
+      },
+    ]);
   });
 
   it('stops when the collection is aborted', async () => {

@@ -4,9 +4,6 @@ import { gzipSync } from 'node:zlib';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
-// prom-client is installed at the root (the demo service and the Prometheus module use it); it is
-// not yet a devDependency of this package, which helpers may not edit.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { readScrapeSettings, ScrapeMetricsProvider } from '.';
 

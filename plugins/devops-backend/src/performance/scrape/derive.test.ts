@@ -1,8 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-// prom-client is installed at the root (the demo service and the Prometheus module use it); it is
-// not yet a devDependency of this package, which helpers may not edit.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { Histogram, Registry } from 'prom-client';
 import {
   deriveValues,

@@ -132,9 +132,13 @@ export class LoadTestRunner {
             if (responses === 0) {
               resolve({
                 status: 'failed',
-                error:
-                  `No response from ${run.url}: ${result.errors} request error(s)` +
-                  (result.timeouts ? `, ${result.timeouts} timeout(s)` : ''),
+                error: `No response from ${run.url}: ${
+                  result.errors
+                } request error(s)${
+                  result.timeouts
+                    ? `, of which ${result.timeouts} timeout(s)`
+                    : ''
+                }`,
                 requests: 0,
                 errors,
               });
@@ -176,8 +180,9 @@ export class LoadTestRunner {
       );
     } else {
       this.logger.info(
-        `Load test ${run.id} of ${run.entityRef} (${run.environment}) ${stored.status}` +
-          (stored.error ? `: ${stored.error}` : ''),
+        `Load test ${run.id} of ${run.entityRef} (${run.environment}) ${
+          stored.status
+        }${stored.error ? `: ${stored.error}` : ''}`,
       );
     }
   }

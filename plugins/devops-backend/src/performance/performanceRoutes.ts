@@ -44,9 +44,14 @@ export interface PerformanceRouteOptions {
   ): z.output<T>;
 }
 
-// eslint-disable-next-line no-control-regex
+/** Printable text; tabs and line breaks allowed. */
 const noControlChars = (s: string) =>
-  !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s);
+  ![...s].some(c => {
+    const code = c.charCodeAt(0);
+    return (
+      (code < 0x20 && c !== '\t' && c !== '\n' && c !== '\r') || code === 0x7f
+    );
+  });
 
 const environmentSchema = z
   .string()
@@ -292,14 +297,14 @@ export function registerPerformanceRoutes(
         body.environment ?? defaultEnvironment([...declared.urls.keys()]);
       const url = environment ? declared.urls.get(environment) : undefined;
       if (!environment || !url) {
+        const declaredFor =
+          environment && declared.urls.size > 0
+            ? ` for the environment '${environment}' (declared: ${[
+                ...declared.urls.keys(),
+              ].join(', ')})`
+            : '';
         throw new InputError(
-          `'${entityRef}' declares no load-test endpoint` +
-            (environment && declared.urls.size > 0
-              ? ` for the environment '${environment}' (declared: ${[
-                  ...declared.urls.keys(),
-                ].join(', ')})`
-              : '') +
-            `: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
+          `'${entityRef}' declares no load-test endpoint${declaredFor}: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
         );
       }
       const run = await runner.start({

@@ -1,4 +1,5 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
@@ -173,6 +174,28 @@ describe.each(databases.eachSupportedId())(
       expect((await store.getLoadTest(B, fresh.id))!.status).toBe('running');
       // The failed run no longer blocks the entity.
       await start(store, A);
+    });
+
+    it('is dropped by its migration going down, keeping the tables before it', async () => {
+      await start(store, A);
+      const migrationsDir = resolvePackagePath(
+        '@devops-growth/backstage-plugin-devops-backend',
+        'migrations',
+      );
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: '20261126000100_performance_targets.js',
+      });
+      for (const table of [
+        'devops_load_test_runs',
+        'devops_perf_target_changes',
+        'devops_perf_target_overrides',
+      ]) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+      expect(await knex.schema.hasTable('devops_perf_samples')).toBe(true);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await store.listLoadTests(A)).toEqual([]);
     });
   },
 );

@@ -73,7 +73,10 @@ function entities(): Entity[] {
 
 async function start(
   knex: Knex,
-  options: { permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  options: {
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    auditor?: ReturnType<typeof mockServices.auditor.mock>;
+  } = {},
 ) {
   const backend = await startTestBackend({
     features: [
@@ -90,6 +93,7 @@ async function start(
       ...(options.permission
         ? [mockServices.permissions.factory({ result: options.permission })]
         : []),
+      ...(options.auditor ? [options.auditor.factory] : []),
     ],
   });
   return backend;
@@ -514,5 +518,100 @@ describe('performance routes', () => {
       error: INTERRUPTED_MESSAGE,
     });
     await backend.stop();
+  });
+
+  it('audits target changes and load test starts, failures included', async () => {
+    const events: Array<{
+      eventId: string;
+      meta: unknown;
+      outcome?: string;
+      result?: unknown;
+    }> = [];
+    const auditor = mockServices.auditor.mock({
+      createEvent: jest.fn(async (options: any) => {
+        const event = {
+          eventId: options.eventId,
+          meta: options.meta,
+        } as (typeof events)[number];
+        events.push(event);
+        return {
+          success: jest.fn(async (o?: any) => {
+            event.outcome = 'success';
+            event.result = o?.meta;
+          }),
+          fail: jest.fn(async (o: any) => {
+            event.outcome = 'fail';
+            event.result = o.error.message;
+          }),
+        };
+      }),
+    });
+    const backend = await start(knex, { auditor });
+    const targets = `${BASE}/checkout/performance/targets`;
+    await request(backend.server)
+      .put(targets)
+      .send({ changes: { p99Ms: 900 } });
+    await request(backend.server)
+      .put(targets)
+      .send({ changes: { p99Ms: -1 } });
+    const started = await request(backend.server)
+      .post(`${BASE}/checkout/performance/load-tests`)
+      .send({ durationSeconds: 1, connections: 1 });
+    expect(started.status).toBe(202);
+
+    expect(events).toEqual([
+      {
+        eventId: 'performance-targets-update',
+        meta: {
+          entityRef: 'component:default/checkout',
+          changes: { p99Ms: 900 },
+        },
+        outcome: 'success',
+        result: { changeId: expect.any(String), changes: { p99Ms: 900 } },
+      },
+      {
+        eventId: 'performance-targets-update',
+        meta: {
+          entityRef: 'component:default/checkout',
+          changes: { p99Ms: -1 },
+        },
+        outcome: 'fail',
+        result: expect.stringContaining('p99Ms'),
+      },
+      {
+        eventId: 'load-test-start',
+        meta: {
+          entityRef: 'component:default/checkout',
+          environment: undefined,
+          durationSeconds: 1,
+          connections: 1,
+        },
+        outcome: 'success',
+        result: {
+          runId: started.body.run.id,
+          environment: 'production',
+          url: targetUrl,
+        },
+      },
+    ]);
+    await backend.stop();
+  });
+
+  it('stores a run stopped by a backend shutdown as failed', async () => {
+    const backend = await start(knex);
+    const started = await request(backend.server)
+      .post(`${BASE}/checkout/performance/load-tests`)
+      .send({ durationSeconds: 5, connections: 1 });
+    expect(started.status).toBe(202);
+    await new Promise(resolve => setTimeout(resolve, 300));
+    await backend.stop();
+    const row = await knex('devops_load_test_runs')
+      .where({ id: started.body.run.id })
+      .first();
+    expect(row).toMatchObject({
+      status: 'failed',
+      error: 'stopped by a backend shutdown',
+      running_entity_ref: null,
+    });
   });
 });

@@ -1,0 +1,62 @@
+// Bundles the code under test (TypeScript of the DevOps backend and its Prometheus module) into
+// out/performance.cjs with esbuild. Our workspace packages are compiled into the bundle; every
+// other package (knex, pg, express, @backstage/*) stays an ordinary require() of node_modules.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+const packageDir = name => dirname(require.resolve(`${name}/package.json`));
+
+export async function buildPerformance() {
+  const esbuild = require('esbuild');
+  const backend = packageDir('@devops-growth/backstage-plugin-devops-backend');
+  const prometheus = packageDir(
+    '@devops-growth/backstage-plugin-devops-backend-module-prometheus',
+  );
+  const src = (dir, path) => JSON.stringify(join(dir, 'src', path));
+  const contents = `
+export { PrometheusMetricsProvider } from ${src(prometheus, 'index.ts')};
+export { DatabasePerformanceStore } from ${src(
+    backend,
+    'performance/DatabasePerformanceStore.ts',
+  )};
+export { MetricsCollector } from ${src(
+    backend,
+    'performance/MetricsCollector.ts',
+  )};
+export { MetricsProviderRegistry } from ${src(
+    backend,
+    'performance/MetricsProviderRegistry.ts',
+  )};
+export { readPerformanceCollectionSettings } from ${src(
+    backend,
+    'performance/collectionSettings.ts',
+  )};
+`;
+  const outfile = join(here, '..', 'out', 'performance.cjs');
+  await esbuild.build({
+    stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'external-node-modules',
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, args =>
+            args.path.startsWith('@devops-growth/')
+              ? undefined
+              : { path: args.path, external: true },
+          );
+        },
+      },
+    ],
+  });
+  return outfile;
+}

@@ -8,6 +8,9 @@ import { makeEntity, mockDevopsApi } from './__fixtures__/qualitySummary';
 import devopsPlugin from './alpha';
 
 const coverageCard = devopsPlugin.getExtension('entity-card:devops/coverage');
+const performanceCard = devopsPlugin.getExtension(
+  'entity-card:devops/performance',
+);
 const devopsContent = devopsPlugin.getExtension('entity-content:devops');
 
 describe('devops plugin (new frontend system)', () => {
@@ -15,6 +18,7 @@ describe('devops plugin (new frontend system)', () => {
     expect(devopsPlugin.id).toBe('devops');
     expect(devopsPlugin.getExtension('api:devops')).toBeDefined();
     expect(coverageCard).toBeDefined();
+    expect(performanceCard).toBeDefined();
     expect(devopsContent).toBeDefined();
   });
 
@@ -42,7 +46,10 @@ describe('devops plugin (new frontend system)', () => {
 
   it.each([
     ['without the annotation', makeEntity()],
-    ['whose annotation does not enable coverage', makeEntity('deploy')],
+    [
+      'whose annotation enables neither coverage nor performance',
+      makeEntity('deploy'),
+    ],
   ])('leaves the card and the tab out for an entity %s', async (_, entity) => {
     const devopsApi = mockDevopsApi();
 
@@ -50,6 +57,7 @@ describe('devops plugin (new frontend system)', () => {
       extensions: [
         createTestEntityPage({ entity }),
         coverageCard,
+        performanceCard,
         devopsContent,
       ],
       apis: [
@@ -62,6 +70,7 @@ describe('devops plugin (new frontend system)', () => {
     expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
     expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
   });
 
   it('renders the DevOps tab with the card', async () => {
@@ -80,5 +89,50 @@ describe('devops plugin (new frontend system)', () => {
 
     expect(await screen.findByText('Coverage & tests')).toBeInTheDocument();
     expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
+  });
+
+  it('renders the performance card for an entity whose annotation enables performance', async () => {
+    const devopsApi = mockDevopsApi();
+
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: makeEntity('performance') }),
+        performanceCard,
+        coverageCard,
+      ],
+      apis: [
+        [devopsApiRef, devopsApi],
+        [discoveryApiRef, mockApis.discovery()],
+      ],
+    });
+
+    expect(await screen.findByText('Performance')).toBeInTheDocument();
+    expect(await screen.findByText('180 ms')).toBeInTheDocument();
+    expect(devopsApi.getPerformanceSummary).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'payments' },
+      { window: '24h', environment: undefined },
+    );
+    // the coverage card is filtered out: coverage is not enabled
+    expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
+    expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+  });
+
+  it('shows the DevOps tab for an entity that only enables performance', async () => {
+    const devopsApi = mockDevopsApi();
+
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: makeEntity('performance') }),
+        devopsContent,
+      ],
+      apis: [
+        [devopsApiRef, devopsApi],
+        [discoveryApiRef, mockApis.discovery()],
+      ],
+    });
+
+    expect(await screen.findByText('Performance')).toBeInTheDocument();
+    expect(await screen.findByText('180 ms')).toBeInTheDocument();
+    expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
   });
 });

@@ -12,7 +12,9 @@ import {
   devopsPlugin,
   EntityDevopsContent,
   EntityDevopsCoverageCard,
+  EntityDevopsPerformanceCard,
 } from './plugin';
+import * as publicApi from './index';
 
 describe('devops plugin (legacy frontend system)', () => {
   it('is the devops plugin and provides the DevOps API', () => {
@@ -25,7 +27,7 @@ describe('devops plugin (legacy frontend system)', () => {
   it.each([
     ['EntityDevopsCoverageCard', EntityDevopsCoverageCard],
     ['EntityDevopsContent', EntityDevopsContent],
-  ])('%s renders the card', async (_, Component) => {
+  ])('%s renders the coverage card', async (_, Component) => {
     const devopsApi = mockDevopsApi();
 
     await renderInTestApp(
@@ -43,5 +45,61 @@ describe('devops plugin (legacy frontend system)', () => {
 
     expect(await screen.findByText('Coverage & tests')).toBeInTheDocument();
     expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
+  });
+
+  it.each([
+    ['EntityDevopsPerformanceCard', EntityDevopsPerformanceCard],
+    ['EntityDevopsContent', EntityDevopsContent],
+  ])('%s renders the performance card', async (_, Component) => {
+    const devopsApi = mockDevopsApi();
+
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [devopsApiRef, devopsApi],
+          [discoveryApiRef, mockApis.discovery()],
+        ]}
+      >
+        <EntityProvider entity={makeEntity('performance')}>
+          <Component />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+
+    expect(await screen.findByText('Performance')).toBeInTheDocument();
+    expect(await screen.findByText('180 ms')).toBeInTheDocument();
+    // the tab leaves out the area the entity does not enable
+    expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
+    expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+  });
+
+  it('shows both cards on the tab for an entity enabling every area', async () => {
+    const devopsApi = mockDevopsApi();
+
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [devopsApiRef, devopsApi],
+          [discoveryApiRef, mockApis.discovery()],
+        ]}
+      >
+        <EntityProvider entity={makeEntity('enabled')}>
+          <EntityDevopsContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+
+    expect(await screen.findByText('180 ms')).toBeInTheDocument();
+    expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
+  });
+
+  it('exports the cards, the tab and the conditions', () => {
+    expect(publicApi.EntityDevopsPerformanceCard).toBe(
+      EntityDevopsPerformanceCard,
+    );
+    const performance = makeEntity('performance');
+    expect(publicApi.isDevopsPerformanceAvailable(performance)).toBe(true);
+    expect(publicApi.isDevopsCoverageAvailable(performance)).toBe(false);
+    expect(publicApi.isDevopsContentAvailable(performance)).toBe(true);
   });
 });

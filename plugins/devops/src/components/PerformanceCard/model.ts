@@ -446,6 +446,13 @@ export function toTargetChanges(
     : { ok: true, changes };
 }
 
+const TARGET_NAMES: Record<PerformanceTargetKey, string> = {
+  p95Ms: 'P95 latency',
+  p99Ms: 'P99 latency',
+  errorRate: 'error rate',
+  minThroughput: 'minimum throughput',
+};
+
 /** A change of the targets' history, in words: `P95 latency 250 ms, error rate override removed`. */
 export function describeTargetChange(change: PerformanceTargetChange): string {
   const parts = PERFORMANCE_TARGET_KEYS.flatMap(key => {
@@ -460,10 +467,3 @@ export function describeTargetChange(change: PerformanceTargetChange): string {
   });
   return parts.join(', ') || 'no change';
 }
-
-const TARGET_NAMES: Record<PerformanceTargetKey, string> = {
-  p95Ms: 'P95 latency',
-  p99Ms: 'P99 latency',
-  errorRate: 'error rate',
-  minThroughput: 'minimum throughput',
-};

@@ -145,6 +145,15 @@ describe('targets form', () => {
     });
   });
 
+  it('accepts a zero error-rate target', () => {
+    expect(
+      toTargetChanges(
+        { p95Ms: '', p99Ms: '', errorRate: '0', minThroughput: '50' },
+        targets,
+      ),
+    ).toEqual({ ok: true, changes: { errorRate: 0 } });
+  });
+
   it('leaves out overrides that did not change', () => {
     expect(toTargetChanges(initialTargetsForm(targets), targets)).toEqual({
       ok: true,
@@ -155,7 +164,7 @@ describe('targets form', () => {
   it('names what is wrong with each field', () => {
     expect(
       toTargetChanges(
-        { p95Ms: '0', p99Ms: 'abc', errorRate: '150', minThroughput: '-1' },
+        { p95Ms: '0', p99Ms: 'abc', errorRate: '150', minThroughput: '0' },
         targets,
       ),
     ).toEqual({
@@ -163,8 +172,8 @@ describe('targets form', () => {
       errors: {
         p95Ms: 'Enter a number of milliseconds above 0',
         p99Ms: 'Enter a number',
-        errorRate: 'Enter a percentage above 0 and at most 100',
-        minThroughput: 'Enter zero or more requests per second',
+        errorRate: 'Enter a percentage from 0 to 100',
+        minThroughput: 'Enter a number of requests per second above 0',
       },
     });
   });

@@ -421,13 +421,13 @@ export function toTargetChanges(
       continue;
     }
     if (key === 'errorRate') {
-      if (number <= 0 || number > 100) {
-        errors[key] = 'Enter a percentage above 0 and at most 100';
+      if (number < 0 || number > 100) {
+        errors[key] = 'Enter a percentage from 0 to 100';
         continue;
       }
     } else if (key === 'minThroughput') {
-      if (number < 0) {
-        errors[key] = 'Enter zero or more requests per second';
+      if (number <= 0) {
+        errors[key] = 'Enter a number of requests per second above 0';
         continue;
       }
     } else if (number <= 0) {

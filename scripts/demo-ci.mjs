@@ -51,11 +51,25 @@ async function upload(format, file, commit, branch) {
   })) {
     url.searchParams.set(k, v);
   }
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: auth,
-    body: readFileSync(file),
-  });
+  // `yarn start` restarts the backend when its sources change: retry what never reached it.
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: auth,
+        body: readFileSync(file),
+      });
+      break;
+    } catch (error) {
+      if (attempt === 10) throw error;
+      await sleep(3000);
+      await waitFor(
+        'the devops backend',
+        async () => (await fetch(`${backend}/api/devops/health`)).ok,
+      );
+    }
+  }
   const body = await res.json();
   if (res.status !== 201) {
     throw new Error(

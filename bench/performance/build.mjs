@@ -35,6 +35,33 @@ export { readPerformanceCollectionSettings } from ${src(
     backend,
     'performance/collectionSettings.ts',
   )};
+export { createRouter } from ${src(backend, 'service/router.ts')};
+export { DatabaseDevopsStore } from ${src(
+    backend,
+    'database/DatabaseDevopsStore.ts',
+  )};
+export { ReportParserRegistry } from ${src(
+    backend,
+    'service/ReportParserRegistry.ts',
+  )};
+export { builtInReportParsers } from ${src(backend, 'parsers/index.ts')};
+export { QualityService, readQualitySettings } from ${src(
+    backend,
+    'service/QualityService.ts',
+  )};
+export { DatabasePerformanceTargetStore } from ${src(
+    backend,
+    'performance/DatabasePerformanceTargetStore.ts',
+  )};
+export { LoadTestRunner } from ${src(backend, 'performance/LoadTestRunner.ts')};
+export { PerformanceService } from ${src(
+    backend,
+    'performance/PerformanceService.ts',
+  )};
+export { readPerformanceAnalysisSettings } from ${src(
+    backend,
+    'performance/analysisSettings.ts',
+  )};
 `;
   const outfile = join(here, '..', 'out', 'performance.cjs');
   await esbuild.build({

@@ -310,7 +310,9 @@ describeIfPrometheus(
       // bucket, and interpolates linearly inside the bucket holding the quantile's rank. So the
       // estimate lies in the same bucket as the true P95 (at most one bucket width, here 200 ms,
       // away from it), and it equals the interpolation computed from the service's own
-      // measurements. With the delays above that is 200 + 200 * (190 - 180) / (200 - 180) = 300 ms.
+      // measurements. With the nominal delays above that is 200 + 200 * (190 - 180) / (200 - 180)
+      // = 300 ms; on a loaded machine a delay can overrun into the next bucket, which moves the
+      // expected value a little, so the test compares against what the service measured.
       const trueP95 = [...observed].sort((a, b) => a - b)[
         Math.ceil(0.95 * observed.length) - 1
       ];
@@ -324,7 +326,6 @@ describeIfPrometheus(
         expect(p95Ms).toBeGreaterThan(bucketLower * 1000);
         expect(p95Ms).toBeLessThanOrEqual(bucketUpper * 1000);
         expect(p95Ms).toBeCloseTo(expectedP95Ms, 3);
-        expect(expectedP95Ms).toBeCloseTo(300, -1);
         // 20 of 200 requests answered 500; both rates are extrapolated by the same factor.
         expect(errorRate).toBeCloseTo(0.1, 9);
         expect(throughput).toBeGreaterThan(0);

@@ -82,17 +82,43 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps no history row when writing the overrides fails', async () => {
-      // Without the overrides table the second write of the transaction fails.
-      await knex.schema.renameTable('devops_perf_target_overrides', 'moved');
+      // The second write of the transaction (the overrides) fails; the first (the history row)
+      // must be rolled back with it.
+      const failingOverrides = new Proxy(knex, {
+        get(target, prop, receiver) {
+          if (prop !== 'transaction')
+            return Reflect.get(target, prop, receiver);
+          return (work: (tx: Knex.Transaction) => Promise<unknown>) =>
+            target.transaction(tx =>
+              work(
+                new Proxy(tx, {
+                  apply(fn, thisArg, args) {
+                    if (args[0] === 'devops_perf_target_overrides') {
+                      throw new Error(
+                        'injected failure of the overrides write',
+                      );
+                    }
+                    return Reflect.apply(fn, thisArg, args);
+                  },
+                }),
+              ),
+            );
+        },
+      });
+      const failingStore = await DatabasePerformanceTargetStore.create({
+        database: {
+          getClient: async () => failingOverrides,
+          migrations: { skip: true },
+        },
+      });
       await expect(
-        store.applyTargetChange({
+        failingStore.applyTargetChange({
           entityRef: A,
           changes: { p95Ms: 250 },
           actor: 'user:default/alice',
           comment: null,
         }),
-      ).rejects.toThrow();
-      await knex.schema.renameTable('moved', 'devops_perf_target_overrides');
+      ).rejects.toThrow('injected failure of the overrides write');
       expect(await store.listTargetChanges(A)).toEqual([]);
       expect(await store.getOverrides(A)).toEqual({});
     });

@@ -120,6 +120,36 @@ describe.each(databases.eachSupportedId())(
         'production',
         'staging',
       ]);
+      // A late sample does not make an environment look older than it is; once the roll-ups of
+      // an environment are pruned too, it is no longer listed.
+      await store.insertSamples([
+        sample(T0 + 3 * HOUR, { p95Ms: 1 }, { environment: 'production' }),
+      ]);
+      await store.insertSamples([
+        sample(T0 + 2 * HOUR, { p95Ms: 1 }, { environment: 'production' }),
+      ]);
+      while ((await store.pruneRollups(new Date(T0 + 2 * HOUR), 100)) > 0);
+      expect(await store.listEnvironments(ENTITY)).toEqual(['production']);
+    });
+
+    it('reads raw samples unbucketed, oldest first, within [from, to)', async () => {
+      await store.insertSamples([
+        sample(T0 + 2 * MIN, { p95Ms: 30, errorRate: 0.5 }),
+        sample(T0, { p95Ms: 10 }),
+        sample(T0 + 1 * MIN, { p95Ms: 20 }),
+        sample(T0 + 3 * MIN, { p95Ms: 40 }),
+      ]);
+      const points = await store.readRawPoints({
+        entityRef: ENTITY,
+        environment: 'production',
+        from: new Date(T0),
+        to: new Date(T0 + 3 * MIN),
+      });
+      expect(points.map(p => [p.at, p.p95Ms, p.errorRate])).toEqual([
+        [new Date(T0).toISOString(), 10, null],
+        [new Date(T0 + MIN).toISOString(), 20, null],
+        [new Date(T0 + 2 * MIN).toISOString(), 30, 0.5],
+      ]);
     });
 
     it('averages raw samples into buckets in the database, ignoring missing values', async () => {

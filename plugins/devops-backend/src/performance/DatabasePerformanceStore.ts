@@ -34,6 +34,7 @@ const ROLLUP_WATERMARK = 'rollup';
 const SAMPLES = 'devops_perf_samples';
 const HOURLY = 'devops_perf_hourly';
 const STATUS = 'devops_perf_status';
+const ENVIRONMENTS = 'devops_perf_environments';
 const WATERMARKS = 'devops_perf_watermarks';
 
 /** The column of each metric, in both the raw and the hourly table. */
@@ -127,12 +128,41 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
       );
     }
     if (rows.size === 0) return 0;
+    // The newest sample time per entity and environment, for the environment list.
+    const environments = new Map<
+      string,
+      { entity_ref: string; environment: string; last_at_ms: number }
+    >();
+    for (const row of rows.values()) {
+      const key = JSON.stringify([row.entity_ref, row.environment]);
+      const atMs = row.at_ms as number;
+      const known = environments.get(key);
+      if (!known || known.last_at_ms < atMs) {
+        environments.set(key, {
+          entity_ref: row.entity_ref as string,
+          environment: row.environment as string,
+          last_at_ms: atMs,
+        });
+      }
+    }
     await this.db.transaction(async trx => {
       for (const chunk of chunks([...rows.values()], INSERT_CHUNK)) {
         await trx(SAMPLES)
           .insert(chunk)
           .onConflict(['entity_ref', 'environment', 'at_ms'])
           .merge(METRIC_COLUMNS);
+      }
+      for (const chunk of chunks([...environments.values()], INSERT_CHUNK)) {
+        await trx(ENVIRONMENTS)
+          .insert(chunk)
+          .onConflict(['entity_ref', 'environment'])
+          .merge({
+            // Never move backwards when an older sample arrives late.
+            last_at_ms: trx.raw(
+              'CASE WHEN ?? > excluded.last_at_ms THEN ?? ELSE excluded.last_at_ms END',
+              [`${ENVIRONMENTS}.last_at_ms`, `${ENVIRONMENTS}.last_at_ms`],
+            ),
+          });
       }
     });
     return rows.size;
@@ -230,14 +260,10 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
   }
 
   async listEnvironments(entityRef: string): Promise<string[]> {
-    const rows: Array<{ environment: string }> = await this.db
+    const rows: Array<{ environment: string }> = await this.db(ENVIRONMENTS)
       .select('environment')
-      .from(SAMPLES)
-      .where({ entity_ref: entityRef })
-      .union(qb =>
-        qb.select('environment').from(HOURLY).where({ entity_ref: entityRef }),
-      );
-    return [...new Set(rows.map(r => r.environment))].sort();
+      .where({ entity_ref: entityRef });
+    return rows.map(r => r.environment).sort();
   }
 
   async getLatestSample(
@@ -301,6 +327,26 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
       .orderBy('hour_ms', 'asc');
     return rows.map((row: Record<string, unknown>) =>
       toPoint(row.hour_ms, row),
+    );
+  }
+
+  async readRawPoints(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<PerformancePoint[]> {
+    const rows = await this.db(SAMPLES)
+      .select(['at_ms', ...METRIC_COLUMNS])
+      .where({
+        entity_ref: options.entityRef,
+        environment: options.environment,
+      })
+      .andWhere('at_ms', '>=', options.from.getTime())
+      .andWhere('at_ms', '<', options.to.getTime())
+      .orderBy('at_ms', 'asc');
+    return rows.map((row: Record<string, unknown>) =>
+      toPoint(row.at_ms as number, row),
     );
   }
 
@@ -381,7 +427,15 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
 
   /** Deletes at most `limit` hourly roll-ups of hours starting before `before`. Returns rows deleted. */
   async pruneRollups(before: Date, limit: number): Promise<number> {
-    return this.pruneOldest(HOURLY, 'hour_ms', before, limit);
+    const deleted = await this.pruneOldest(HOURLY, 'hour_ms', before, limit);
+    if (deleted === 0) {
+      // Raw samples are kept for less long than roll-ups: an environment whose newest sample is
+      // older than the roll-up cut-off has no data left.
+      await this.db(ENVIRONMENTS)
+        .where('last_at_ms', '<', before.getTime())
+        .delete();
+    }
+    return deleted;
   }
 
   /** The start of the first hour not rolled up yet, if roll-ups ever ran. */

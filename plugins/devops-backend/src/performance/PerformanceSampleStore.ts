@@ -72,7 +72,15 @@ export interface PerformanceSampleStore {
     to: Date;
   }): Promise<PerformancePoint[]>;
 
-  /** The non-null raw values of one metric in [from, to), oldest first: the input of regression tests. */
+  /** The raw samples in [from, to), oldest first, unbucketed: the input of regression tests. */
+  readRawPoints(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<PerformancePoint[]>;
+
+  /** The non-null raw values of one metric in [from, to), oldest first. */
   readRawValues(options: {
     entityRef: string;
     environment: string;

@@ -2,6 +2,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   DEVOPS_LOAD_TEST_URL_ANNOTATION,
   EffectivePerformanceTargets,
+  PerformancePoint,
   PerformanceSummary,
   PerformanceWindow,
   parseEnvironmentUrls,
@@ -133,25 +134,15 @@ export class PerformanceService {
                 from,
                 to: now,
               }),
-          Promise.all(
-            REGRESSION_METRICS.map(async metric => {
-              const [baseline, cur] = await Promise.all([
-                this.samples.readRawValues({
-                  entityRef,
-                  environment,
-                  metric,
-                  ...windows.baseline,
-                }),
-                this.samples.readRawValues({
-                  entityRef,
-                  environment,
-                  metric,
-                  ...windows.current,
-                }),
-              ]);
-              return { metric, baseline, current: cur };
-            }),
-          ),
+          // Both regression windows in one read, split in memory.
+          this.samples
+            .readRawPoints({
+              entityRef,
+              environment,
+              from: windows.baseline.from,
+              to: windows.current.to,
+            })
+            .then(points => regressionInputsOf(points, windows)),
         ])
       : [undefined, [], []];
 
@@ -193,4 +184,22 @@ export class PerformanceService {
       loadTests,
     };
   }
+}
+
+/** The non-null values of each regression metric in the baseline and current windows. */
+function regressionInputsOf(
+  points: PerformancePoint[],
+  windows: ReturnType<typeof regressionWindows>,
+) {
+  const currentFrom = windows.current.from.getTime();
+  return REGRESSION_METRICS.map(metric => {
+    const baseline: number[] = [];
+    const current: number[] = [];
+    for (const point of points) {
+      const value = point[metric];
+      if (value === null) continue;
+      (Date.parse(point.at) < currentFrom ? baseline : current).push(value);
+    }
+    return { metric, baseline, current };
+  });
 }

@@ -86,9 +86,13 @@ describe.each(databases.eachSupportedId())(
       };
       await knex('devops_perf_samples').insert(sample);
       // The primary key is (entity, environment, time): a second row for it is refused.
+      // (Matched on the message: better-sqlite3's error class comes from another jest realm when
+      // the native module was loaded by an earlier test file, so `toThrow` does not see an Error.)
       await expect(
         knex('devops_perf_samples').insert(sample),
-      ).rejects.toThrow();
+      ).rejects.toMatchObject({
+        message: expect.stringMatching(/UNIQUE constraint failed|duplicate key/),
+      });
       await knex('devops_perf_hourly').insert({
         entity_ref: 'component:default/a',
         environment: 'production',
@@ -122,6 +126,13 @@ describe.each(databases.eachSupportedId())(
       expect((await knex('devops_perf_status').first()).last_error).toBe(
         'connection refused',
       );
+      // The environments migration lists the environments of the data already stored, with the
+      // newest sample or roll-up time.
+      expect(
+        (await knex('devops_perf_environments').orderBy('environment')).map(
+          r => [r.entity_ref, r.environment, Number(r.last_at_ms)],
+        ),
+      ).toEqual([['component:default/a', 'production', atMs]]);
 
       for (let i = migrationFiles.length - 1; i >= own; i--)
         await migrateDownOnce(knex);

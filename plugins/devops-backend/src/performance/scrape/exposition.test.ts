@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExpositionParser, MetricFamily, parseExposition } from './exposition';
+import { Gauge, Registry } from 'prom-client';
 import { isKeptFamily } from './derive';
 
 const fixture = (name: string) =>
@@ -221,6 +222,33 @@ describe('parseExposition details', () => {
       -0.0015,
     ]);
     expect(family(families, 'untyped_metric').type).toBe('untyped');
+  });
+
+  it('reads NaN and Inf in any letter case, as Prometheus does (prom-client writes Nan)', async () => {
+    // A gauge prom-client has no value for: its text output says `Nan`.
+    const registry = new Registry();
+    // eslint-disable-next-line no-new
+    new Gauge({
+      name: 'queue_lag_seconds',
+      help: 'lag',
+      registers: [registry],
+      collect() {
+        this.set(NaN);
+      },
+    });
+    const text = await registry.metrics();
+    expect(text).toContain('queue_lag_seconds Nan');
+    expect(family(parseExposition(text), 'queue_lag_seconds').samples[0].value).toBeNaN();
+    const values = family(
+      parseExposition(
+        ['nan', 'NAN', 'inf', '+INF', '-inf', 'Infinity', '-infinity']
+          .map(v => `x ${v}`)
+          .join('\n'),
+      ),
+      'x',
+    ).samples.map(s => s.value);
+    expect(values).toEqual([NaN, NaN, Infinity, Infinity, -Infinity, Infinity, -Infinity]);
+    expect(() => parseExposition('x -nan\n')).toThrow(/line 1: invalid value "-nan"/);
   });
 
   it('keeps a label named __proto__ as a label', () => {

@@ -77,19 +77,22 @@ const LABEL_NAME = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const FULL_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** Parses a sample value as Prometheus does: decimal floats, `NaN`, `+Inf`, `-Inf`. */
+/**
+ * Parses a sample value as Prometheus does (Go's `strconv.ParseFloat`): decimal floats, and
+ * `NaN`, `Inf` and `Infinity` with an optional sign in any letter case. prom-client, for one,
+ * writes `Nan` for a gauge without a value.
+ */
 export function parseSampleValue(token: string): number | undefined {
-  switch (token) {
-    case 'NaN':
+  switch (token.toLowerCase()) {
     case 'nan':
       return NaN;
-    case '+Inf':
-    case 'Inf':
-    case '+inf':
     case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
       return Infinity;
-    case '-Inf':
     case '-inf':
+    case '-infinity':
       return -Infinity;
     default:
       return FLOAT.test(token) ? Number(token) : undefined;

@@ -181,6 +181,8 @@ export interface PerformanceSummary {
   window: PerformanceWindow;
   /** `raw` for short windows (samples, possibly bucketed), `hourly` roll-ups for long ones. */
   resolution: 'raw' | 'hourly';
+  /** The width of each point of `series`, in minutes: the mean of the samples or roll-ups in it. */
+  bucketMinutes: number;
   /** The newest sample, `null` when there is none. */
   current: PerformancePoint | null;
   targets: EffectivePerformanceTargets;

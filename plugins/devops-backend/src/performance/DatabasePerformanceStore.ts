@@ -7,7 +7,6 @@ import {
   PerformanceMetric,
   PerformancePoint,
   PerformanceStaleness,
-  PerformanceValues,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
@@ -77,14 +76,33 @@ function numberOrNull(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** Rounds to `digits` decimals: enough for the card and the API, and a much smaller response. */
+function rounded(value: unknown, digits: number): number | null {
+  const n = numberOrNull(value);
+  if (n === null) return null;
+  const scale = 10 ** digits;
+  return Math.round(n * scale) / scale;
+}
+
+/**
+ * A stored row as a point. Values are rounded to what is meaningful (milliseconds and requests
+ * per second to 3 decimals, the error rate to 6, CPU cores to 4, memory to whole bytes); series
+ * of hundreds of points are built per request, so this is written out rather than generic.
+ */
 function toPoint(
   atMs: unknown,
   row: Record<string, unknown>,
 ): PerformancePoint {
-  const values = Object.fromEntries(
-    PERFORMANCE_METRICS.map(m => [m, numberOrNull(row[COLUMN[m]])]),
-  ) as unknown as PerformanceValues;
-  return { at: new Date(Number(atMs)).toISOString(), ...values };
+  return {
+    at: new Date(Number(atMs)).toISOString(),
+    p50Ms: rounded(row.p50_ms, 3),
+    p95Ms: rounded(row.p95_ms, 3),
+    p99Ms: rounded(row.p99_ms, 3),
+    throughput: rounded(row.throughput, 3),
+    errorRate: rounded(row.error_rate, 6),
+    cpuCores: rounded(row.cpu_cores, 4),
+    memoryBytes: rounded(row.memory_bytes, 0),
+  };
 }
 
 /** Knex implementation of {@link PerformanceSampleStore}, for SQLite and PostgreSQL, plus its maintenance. */
@@ -315,7 +333,37 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     environment: string;
     from: Date;
     to: Date;
+    bucketMs?: number;
   }): Promise<PerformancePoint[]> {
+    const bucketMs = options.bucketMs ?? HOUR_MS;
+    if (!(bucketMs >= HOUR_MS) || bucketMs % HOUR_MS !== 0) {
+      throw new Error(`Invalid roll-up bucket size ${options.bucketMs} ms`);
+    }
+    if (bucketMs > HOUR_MS) {
+      const bucket = this.db.raw('(hour_ms - (hour_ms % ?))', [bucketMs]);
+      const merged = await this.db(HOURLY)
+        .select({ bucket_ms: bucket })
+        .select(
+          METRIC_COLUMNS.map(c =>
+            // The mean of the hours' means weighted by their samples: the mean of the samples.
+            this.db.raw(
+              'sum(?? * sample_count) / nullif(sum(case when ?? is null then 0 else sample_count end), 0) as ??',
+              [c, c, c],
+            ),
+          ) as unknown as string[],
+        )
+        .where({
+          entity_ref: options.entityRef,
+          environment: options.environment,
+        })
+        .andWhere('hour_ms', '>=', options.from.getTime())
+        .andWhere('hour_ms', '<', options.to.getTime())
+        .groupBy('bucket_ms')
+        .orderBy('bucket_ms', 'asc');
+      return merged.map((row: Record<string, unknown>) =>
+        toPoint(row.bucket_ms, row),
+      );
+    }
     const rows = await this.db(HOURLY)
       .select(['hour_ms', ...METRIC_COLUMNS])
       .where({

@@ -64,12 +64,16 @@ export interface PerformanceSampleStore {
     bucketMs: number;
   }): Promise<PerformancePoint[]>;
 
-  /** Hourly roll-ups (means) in [from, to), oldest first. */
+  /**
+   * Hourly roll-ups (means) in [from, to), oldest first; with `bucketMs` (a multiple of an hour),
+   * merged into buckets of that width, weighted by their sample counts, in the database.
+   */
   readHourlySeries(options: {
     entityRef: string;
     environment: string;
     from: Date;
     to: Date;
+    bucketMs?: number;
   }): Promise<PerformancePoint[]>;
 
   /** The raw samples in [from, to), oldest first, unbucketed: the input of regression tests. */

@@ -27,12 +27,13 @@ const DAY_MS = 24 * HOUR_MS;
 /** How each window of the card is read: its length, and raw buckets or hourly roll-ups. */
 export const WINDOW_READS: Record<
   PerformanceWindow,
-  { lengthMs: number; resolution: 'raw' | 'hourly'; bucketMs?: number }
+  { lengthMs: number; resolution: 'raw' | 'hourly'; bucketMs: number }
 > = {
   '1h': { lengthMs: HOUR_MS, resolution: 'raw', bucketMs: MINUTE_MS },
-  '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 5 * MINUTE_MS },
-  '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly' },
-  '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly' },
+  '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 10 * MINUTE_MS },
+  '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly', bucketMs: HOUR_MS },
+  // 240 points of 3 hours: what a card-wide chart can show, a third of the hourly payload.
+  '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly', bucketMs: 3 * HOUR_MS },
 };
 
 /** Load test runs listed in the summary. */
@@ -133,6 +134,7 @@ export class PerformanceService {
                 environment,
                 from,
                 to: now,
+                bucketMs: read.bucketMs,
               }),
           // Both regression windows in one read, split in memory.
           this.samples
@@ -172,6 +174,7 @@ export class PerformanceService {
       environments,
       window: options.window,
       resolution: read.resolution,
+      bucketMinutes: read.bucketMs / MINUTE_MS,
       current: latest,
       targets,
       breaches,

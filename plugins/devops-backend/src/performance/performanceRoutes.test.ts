@@ -149,12 +149,14 @@ describe('performance routes', () => {
       environments: ['production', 'staging'],
       window: '1h',
       resolution: 'raw',
+      bucketMinutes: 1,
       stale: null,
       source: null,
       loadTestEnvironments: ['production'],
       loadTests: [],
     });
-    expect(summary.current.p95Ms).toBeCloseTo(400 + 10 * Math.sin(1), 6);
+    // Served rounded to 3 decimals.
+    expect(summary.current.p95Ms).toBeCloseTo(400 + 10 * Math.sin(1), 3);
     // 59 or 60 one-minute buckets, depending on where the minute boundary falls
     expect(summary.series.length).toBeGreaterThanOrEqual(59);
     expect(summary.series.length).toBeLessThanOrEqual(61);
@@ -200,9 +202,25 @@ describe('performance routes', () => {
       `${BASE}/checkout/performance?window=7d`,
     );
     expect(week.body.resolution).toBe('hourly');
+    expect(week.body.bucketMinutes).toBe(60);
     expect(week.body.series.length).toBeGreaterThanOrEqual(2);
     for (const point of week.body.series) {
       expect(new Date(point.at).getTime() % 3_600_000).toBe(0);
+    }
+    // 30 days: the roll-ups merged into 3-hour points.
+    const month = await request(backend.server).get(
+      `${BASE}/checkout/performance?window=30d`,
+    );
+    expect(month.body).toMatchObject({
+      resolution: 'hourly',
+      bucketMinutes: 180,
+    });
+    expect(month.body.series.length).toBeGreaterThanOrEqual(1);
+    expect(month.body.series.length).toBeLessThanOrEqual(
+      week.body.series.length,
+    );
+    for (const point of month.body.series) {
+      expect(new Date(point.at).getTime() % (3 * 3_600_000)).toBe(0);
     }
 
     // A failing source marks the data stale.

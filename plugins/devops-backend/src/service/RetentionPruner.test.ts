@@ -18,12 +18,24 @@ describe('RetentionPruner', () => {
     expect(
       readRetentionSettings(
         new ConfigReader({
-          devops: { retention: { maxAge: '30d', maxReportsPerSeries: 20, frequency: { minutes: 5 } } },
+          devops: {
+            retention: {
+              maxAge: '30d',
+              maxReportsPerSeries: 20,
+              frequency: { minutes: 5 },
+            },
+          },
         }),
       ),
-    ).toEqual({ maxAge: { weeks: 4, days: 2 }, maxReportsPerSeries: 20, frequency: { minutes: 5 } });
+    ).toEqual({
+      maxAge: { weeks: 4, days: 2 },
+      maxReportsPerSeries: 20,
+      frequency: { minutes: 5 },
+    });
     expect(() =>
-      readRetentionSettings(new ConfigReader({ devops: { retention: { maxReportsPerSeries: 1 } } })),
+      readRetentionSettings(
+        new ConfigReader({ devops: { retention: { maxReportsPerSeries: 1 } } }),
+      ),
     ).toThrow(/maxReportsPerSeries.*at least 2/);
   });
 
@@ -46,16 +58,28 @@ describe('RetentionPruner', () => {
             sizeBytes: 10,
             createdAt: new Date(now - i * 60_000),
           },
-          { kind: 'tests', cases: [{ suite: 's', name: 't', outcome: 'passed', durationMs: 1 }] },
+          {
+            kind: 'tests',
+            cases: [
+              { suite: 's', name: 't', outcome: 'passed', durationMs: 1 },
+            ],
+          },
         );
       }
       const pruner = new RetentionPruner(
         store,
-        { maxAge: { days: 180 }, maxReportsPerSeries: 25, frequency: { hours: 1 } },
+        {
+          maxAge: { days: 180 },
+          maxReportsPerSeries: 25,
+          frequency: { hours: 1 },
+        },
         mockServices.logger.mock(),
       );
       expect(await pruner.prune(new Date(now))).toBe(425);
-      const left = await store.listReports({ entityRef: 'component:default/a', limit: 100 });
+      const left = await store.listReports({
+        entityRef: 'component:default/a',
+        limit: 100,
+      });
       expect(left).toHaveLength(25);
       expect(left[0].createdAt).toBe('2026-11-25T12:00:00.000Z');
       expect(await pruner.prune(new Date(now))).toBe(0);

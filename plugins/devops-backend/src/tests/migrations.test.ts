@@ -91,7 +91,9 @@ describe.each(databases.eachSupportedId())(
       await expect(
         knex('devops_perf_samples').insert(sample),
       ).rejects.toMatchObject({
-        message: expect.stringMatching(/UNIQUE constraint failed|duplicate key/),
+        message: expect.stringMatching(
+          /UNIQUE constraint failed|duplicate key/,
+        ),
       });
       await knex('devops_perf_hourly').insert({
         entity_ref: 'component:default/a',

@@ -68,6 +68,7 @@ export function makePerformanceSummary(
     environments: ['production', 'staging'],
     window: '24h',
     resolution: 'raw',
+    bucketMinutes: 5,
     current: {
       at: '2025-03-03T11:00:00Z',
       p50Ms: 42.4,

@@ -238,7 +238,9 @@ describe('parseExposition details', () => {
     });
     const text = await registry.metrics();
     expect(text).toContain('queue_lag_seconds Nan');
-    expect(family(parseExposition(text), 'queue_lag_seconds').samples[0].value).toBeNaN();
+    expect(
+      family(parseExposition(text), 'queue_lag_seconds').samples[0].value,
+    ).toBeNaN();
     const values = family(
       parseExposition(
         ['nan', 'NAN', 'inf', '+INF', '-inf', 'Infinity', '-infinity']
@@ -247,8 +249,18 @@ describe('parseExposition details', () => {
       ),
       'x',
     ).samples.map(s => s.value);
-    expect(values).toEqual([NaN, NaN, Infinity, Infinity, -Infinity, Infinity, -Infinity]);
-    expect(() => parseExposition('x -nan\n')).toThrow(/line 1: invalid value "-nan"/);
+    expect(values).toEqual([
+      NaN,
+      NaN,
+      Infinity,
+      Infinity,
+      -Infinity,
+      Infinity,
+      -Infinity,
+    ]);
+    expect(() => parseExposition('x -nan\n')).toThrow(
+      /line 1: invalid value "-nan"/,
+    );
   });
 
   it('keeps a label named __proto__ as a label', () => {

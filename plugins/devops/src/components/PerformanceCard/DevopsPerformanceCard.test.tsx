@@ -194,7 +194,9 @@ describe('DevopsPerformanceCard', () => {
       within(throughput).getByText('Minimum 50.0 req/s'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Collected samples over the last 24 hours'),
+      screen.getByText(
+        '5-minute means of the collected samples over the last 24 hours',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -202,20 +204,22 @@ describe('DevopsPerformanceCard', () => {
     const api = apiWith(makePerformanceSummary(), {
       getPerformanceSummary: async (_ref, options) =>
         makePerformanceSummary(
-          options?.window === '7d'
-            ? { window: '7d', resolution: 'hourly' }
+          options?.window === '30d'
+            ? { window: '30d', resolution: 'hourly', bucketMinutes: 180 }
             : {},
         ),
     });
 
     await renderCard(makeEntity('performance'), api);
-    await userEvent.click(await screen.findByRole('button', { name: '7 d' }));
+    await userEvent.click(await screen.findByRole('button', { name: '30 d' }));
 
     expect(
-      await screen.findByText('Hourly means over the last 7 days'),
+      await screen.findByText(
+        '3-hour means of the hourly roll-ups over the last 30 days',
+      ),
     ).toBeInTheDocument();
     expect(api.getPerformanceSummary).toHaveBeenLastCalledWith(paymentsRef, {
-      window: '7d',
+      window: '30d',
       environment: undefined,
     });
   });

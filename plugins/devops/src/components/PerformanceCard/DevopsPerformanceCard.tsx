@@ -126,6 +126,7 @@ function PerformanceDetails(props: {
           targets={summary.targets.targets}
           window={summary.window}
           resolution={summary.resolution}
+          bucketMinutes={summary.bucketMinutes}
         />
       </Section>
 

@@ -136,17 +136,26 @@ function TimeSeriesChart(props: {
   );
 }
 
+/** "Hourly means", "3-hour means", "5-minute means". */
+export function bucketCaption(minutes: number): string {
+  if (minutes === 60) return 'Hourly means';
+  if (minutes % 60 === 0) return `${minutes / 60}-hour means`;
+  return minutes === 1 ? 'Per-minute means' : `${minutes}-minute means`;
+}
+
 /**
  * Latency (P50, P95, P99 with the P95 target), throughput (with the minimum) and error rate (with
- * its target) over the window. Long windows read hourly roll-ups, which the caption says.
+ * its target) over the window. Long windows read hourly roll-ups, which the caption says, with
+ * the width of each point.
  */
 export function PerformanceCharts(props: {
   series: PerformancePoint[];
   targets: PerformanceTargets;
   window: PerformanceWindow;
   resolution: 'raw' | 'hourly';
+  bucketMinutes: number;
 }) {
-  const { series, targets, window, resolution } = props;
+  const { series, targets, window, resolution, bucketMinutes } = props;
   const theme = useTheme();
   const points = useMemo(() => toPerformanceChartData(series), [series]);
 
@@ -164,8 +173,12 @@ export function PerformanceCharts(props: {
     <>
       <Typography variant="caption" color="textSecondary" component="p">
         {resolution === 'hourly'
-          ? `Hourly means over ${WINDOW_DESCRIPTIONS[window]}`
-          : `Collected samples over ${WINDOW_DESCRIPTIONS[window]}`}
+          ? `${bucketCaption(bucketMinutes)} of the hourly roll-ups over ${
+              WINDOW_DESCRIPTIONS[window]
+            }`
+          : `${bucketCaption(bucketMinutes)} of the collected samples over ${
+              WINDOW_DESCRIPTIONS[window]
+            }`}
       </Typography>
       <Grid container spacing={3}>
         <Grid item xs={12}>

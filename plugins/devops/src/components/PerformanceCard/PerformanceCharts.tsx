@@ -125,7 +125,7 @@ function TimeSeriesChart(props: {
                 stroke={line.color}
                 strokeWidth={2}
                 dot={points.length <= 30}
-                connectNulls
+                connectNulls={false}
                 isAnimationActive={false}
               />
             ))}
@@ -157,7 +157,10 @@ export function PerformanceCharts(props: {
 }) {
   const { series, targets, window, resolution, bucketMinutes } = props;
   const theme = useTheme();
-  const points = useMemo(() => toPerformanceChartData(series), [series]);
+  const points = useMemo(
+    () => toPerformanceChartData(series, bucketMinutes),
+    [series, bucketMinutes],
+  );
 
   if (points.length === 0) {
     return (

@@ -205,8 +205,9 @@ export interface PerformanceChartPoint {
 /** The series ordered by time, with the error rate in percent. */
 export function toPerformanceChartData(
   series: PerformancePoint[],
+  bucketMinutes: number,
 ): PerformanceChartPoint[] {
-  return series
+  const sorted = series
     .map(point => ({
       time: Date.parse(point.at),
       p50Ms: point.p50Ms,
@@ -218,6 +219,25 @@ export function toPerformanceChartData(
     }))
     .filter(point => Number.isFinite(point.time))
     .sort((a, b) => a.time - b.time);
+  // Where collection stopped for more than two buckets, an empty point breaks the lines, so the
+  // chart does not draw figures nobody measured.
+  const bucketMs = bucketMinutes * 60_000;
+  const points: PerformanceChartPoint[] = [];
+  for (const point of sorted) {
+    const previous = points[points.length - 1];
+    if (previous && point.time - previous.time > 2 * bucketMs) {
+      points.push({
+        time: previous.time + bucketMs,
+        p50Ms: null,
+        p95Ms: null,
+        p99Ms: null,
+        throughput: null,
+        errorRatePercent: null,
+      });
+    }
+    points.push(point);
+  }
+  return points;
 }
 
 /** A 0..1 fraction in percent, without binary floating-point noise (0.011 -> 1.1). */

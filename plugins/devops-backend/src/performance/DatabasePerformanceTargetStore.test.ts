@@ -192,6 +192,11 @@ describe.each(databases.eachSupportedId())(
       expect(
         await store.failInterruptedLoadTests(new Date(t0.getTime() + 20_000)),
       ).toBe(0);
+      // Before the sweep, reads already show it as failed, and change nothing.
+      expect(await store.listLoadTests(A)).toMatchObject([
+        { id: old.id, status: 'failed', error: INTERRUPTED_MESSAGE },
+      ]);
+      expect((await store.getLoadTest(B, fresh.id))!.status).toBe('running');
       expect(await store.failInterruptedLoadTests()).toBe(1);
       expect(await store.getLoadTest(A, old.id)).toMatchObject({
         status: 'failed',

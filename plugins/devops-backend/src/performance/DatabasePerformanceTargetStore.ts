@@ -117,12 +117,29 @@ type RunRow = {
   p99_ms: number | string | null;
   errors: number | string | null;
   error: string | null;
+  deadline_ms?: number | string;
 };
 
 const num = (v: number | string | null | undefined) =>
   v === null || v === undefined ? null : Number(v);
 
-function rowToRun(row: RunRow): LoadTestRun {
+/**
+ * A stored run as the API shows it. A run still `running` past its deadline was left by a process
+ * that died: it is shown as failed without writing (reads stay reads); the row itself is failed by
+ * `failInterruptedLoadTests`, at start-up and before every new run.
+ */
+function rowToRun(row: RunRow, now: number = Date.now()): LoadTestRun {
+  if (
+    row.status === 'running' &&
+    row.deadline_ms !== undefined &&
+    Number(row.deadline_ms) < now
+  ) {
+    return {
+      ...rowToRun({ ...row, status: 'failed' }),
+      finishedAt: null,
+      error: INTERRUPTED_MESSAGE,
+    };
+  }
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -371,7 +388,6 @@ export class DatabasePerformanceTargetStore implements PerformanceTargetStore {
     entityRef: string,
     id: string,
   ): Promise<LoadTestRun | undefined> {
-    await this.failInterruptedLoadTests();
     const row = await this.db<RunRow>(RUNS)
       .where({ id, entity_ref: entityRef })
       .first();
@@ -382,7 +398,6 @@ export class DatabasePerformanceTargetStore implements PerformanceTargetStore {
     entityRef: string,
     options: { limit?: number } = {},
   ): Promise<LoadTestRun[]> {
-    await this.failInterruptedLoadTests();
     const rows = await this.db<RunRow>(RUNS)
       .where({ entity_ref: entityRef })
       .orderBy([
@@ -390,7 +405,7 @@ export class DatabasePerformanceTargetStore implements PerformanceTargetStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(options.limit ?? 50);
-    return rows.map(rowToRun);
+    return rows.map(row => rowToRun(row));
   }
 
   async failInterruptedLoadTests(now: Date = new Date()): Promise<number> {

@@ -32,8 +32,8 @@ export const WINDOW_READS: Record<
   '1h': { lengthMs: HOUR_MS, resolution: 'raw', bucketMs: MINUTE_MS },
   '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 10 * MINUTE_MS },
   '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly', bucketMs: HOUR_MS },
-  // 240 points of 3 hours: what a card-wide chart can show, a third of the hourly payload.
-  '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly', bucketMs: 3 * HOUR_MS },
+  // 120 points of 6 hours (four a day): what a card-wide trend needs, a sixth of the hourly payload.
+  '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly', bucketMs: 6 * HOUR_MS },
 };
 
 /** Load test runs listed in the summary. */
@@ -118,37 +118,44 @@ export class PerformanceService {
     const from = new Date(now.getTime() - read.lengthMs);
     const windows = regressionWindows(now, this.settings.regression.windowMs);
 
-    const [current, series, regressionInputs] = environment
-      ? await Promise.all([
-          this.samples.getLatestSample(entityRef, environment),
-          read.resolution === 'raw'
-            ? this.samples.readRawSeries({
-                entityRef,
-                environment,
-                from,
-                to: now,
-                bucketMs: read.bucketMs!,
-              })
-            : this.samples.readHourlySeries({
-                entityRef,
-                environment,
-                from,
-                to: now,
-                bucketMs: read.bucketMs,
-              }),
-          // Both regression windows in one read, split in memory.
-          this.samples
-            .readRawPoints({
+    let latest: PerformancePoint | null = null;
+    let series: PerformancePoint[] = [];
+    let regressionInputs: ReturnType<typeof regressionInputsOf> = [];
+    if (environment) {
+      const [recent, points] = await Promise.all([
+        // The raw samples of both regression windows in one read, split in memory.
+        this.samples.readRawPoints({
+          entityRef,
+          environment,
+          from: windows.baseline.from,
+          to: windows.current.to,
+        }),
+        read.resolution === 'raw'
+          ? this.samples.readRawSeries({
               entityRef,
               environment,
-              from: windows.baseline.from,
-              to: windows.current.to,
+              from,
+              to: now,
+              bucketMs: read.bucketMs,
             })
-            .then(points => regressionInputsOf(points, windows)),
-        ])
-      : [undefined, [], []];
+          : this.samples.readHourlySeries({
+              entityRef,
+              environment,
+              from,
+              to: now,
+              bucketMs: read.bucketMs,
+            }),
+      ]);
+      series = points;
+      regressionInputs = regressionInputsOf(recent, windows);
+      // The newest recent sample is the current one; only an entity without recent samples (a
+      // stale one) needs another query.
+      latest =
+        recent[recent.length - 1] ??
+        (await this.samples.getLatestSample(entityRef, environment)) ??
+        null;
+    }
 
-    const latest = current ?? null;
     const breaches = detectBreaches(latest, targets);
     const regressions = detectRegressions(
       regressionInputs,

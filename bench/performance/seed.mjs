@@ -111,6 +111,8 @@ const INDEXES = [
 const TABLES = [
   'devops_perf_samples',
   'devops_perf_hourly',
+  'devops_perf_ten_minutes',
+  'devops_perf_environments',
   'devops_perf_status',
   'devops_perf_watermarks',
   'devops_perf_target_overrides',
@@ -157,6 +159,9 @@ export async function seed(knex, { reseed = false, log = () => {} } = {}) {
     );
     await knex('devops_perf_samples').where('at_ms', '<', rawFrom).delete();
     await knex('devops_perf_hourly').where('hour_ms', '<', hourlyFrom).delete();
+    await knex('devops_perf_ten_minutes')
+      .where('bucket_ms', '<', rawFrom)
+      .delete();
   }
 
   // A full seed loads the two big tables without their indexes and builds them afterwards (as
@@ -187,6 +192,32 @@ export async function seed(knex, { reseed = false, log = () => {} } = {}) {
       await knex.raw(index.create);
     }
   }
+
+  // What the backend keeps next to the raw samples at every insert: their 10-minute roll-ups
+  // (what the 24 h window reads) and each entity's environments.
+  const TEN_MINUTES_MS = 600000;
+  const tenFrom = rawStart - (rawStart % TEN_MINUTES_MS);
+  await knex.raw(
+    `INSERT INTO devops_perf_ten_minutes (entity_ref, environment, bucket_ms, sample_count, ${METRICS}, max_p95_ms, max_p99_ms)
+     SELECT entity_ref, environment, at_ms - (at_ms % ${TEN_MINUTES_MS}), count(*),
+            avg(p50_ms), avg(p95_ms), avg(p99_ms), avg(throughput), avg(error_rate), avg(cpu_cores), avg(memory_bytes),
+            max(p95_ms), max(p99_ms)
+       FROM devops_perf_samples
+      WHERE at_ms >= :from
+      GROUP BY entity_ref, environment, at_ms - (at_ms % ${TEN_MINUTES_MS})
+     ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET
+       sample_count = excluded.sample_count, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms,
+       p99_ms = excluded.p99_ms, throughput = excluded.throughput, error_rate = excluded.error_rate,
+       cpu_cores = excluded.cpu_cores, memory_bytes = excluded.memory_bytes,
+       max_p95_ms = excluded.max_p95_ms, max_p99_ms = excluded.max_p99_ms`,
+    { from: tenFrom },
+  );
+  await knex.raw(
+    `INSERT INTO devops_perf_environments (entity_ref, environment, last_at_ms)
+     SELECT ${REF_SQL}, 'production', :to::bigint FROM generate_series(1, :n::int) e
+     ON CONFLICT (entity_ref, environment) DO UPDATE SET last_at_ms = excluded.last_at_ms`,
+    { to: rawTo, n: ENTITIES },
+  );
 
   // Collection status: every entity collected a minute ago; 2 % stale for the last 20 minutes.
   await knex.raw(
@@ -244,7 +275,9 @@ export async function seed(knex, { reseed = false, log = () => {} } = {}) {
   if (full) {
     log('  VACUUM (ANALYZE)');
   }
-  await knex.raw('VACUUM (ANALYZE) devops_perf_samples, devops_perf_hourly');
+  await knex.raw(
+    'VACUUM (ANALYZE) devops_perf_samples, devops_perf_hourly, devops_perf_ten_minutes',
+  );
   const counts = {};
   for (const table of ['devops_perf_samples', 'devops_perf_hourly']) {
     const [{ n }] = await knex(table).count({ n: '*' });

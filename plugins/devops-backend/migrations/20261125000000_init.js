@@ -67,7 +67,10 @@ exports.up = async function up(knex) {
     table.string('outcome', 16).notNullable();
     table.integer('duration_ms').nullable();
     table.text('message').nullable();
-    table.index(['report_id', 'outcome'], 'devops_test_cases_report_outcome_idx');
+    table.index(
+      ['report_id', 'outcome'],
+      'devops_test_cases_report_outcome_idx',
+    );
   });
 };
 

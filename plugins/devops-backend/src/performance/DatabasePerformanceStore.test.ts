@@ -132,6 +132,44 @@ describe.each(databases.eachSupportedId())(
       expect(await store.listEnvironments(ENTITY)).toEqual(['production']);
     });
 
+    it('keeps 10-minute roll-ups current with every insert, the bucket in progress included', async () => {
+      await store.insertSamples([
+        sample(T0, { p95Ms: 100, throughput: 10 }),
+        sample(T0 + 4 * MIN, { p95Ms: 200 }),
+        sample(T0 + 12 * MIN, { p95Ms: 700 }),
+        sample(T0, { p95Ms: 5 }, { entityRef: OTHER }),
+      ]);
+      const read = () =>
+        store.readTenMinuteSeries({
+          entityRef: ENTITY,
+          environment: 'production',
+          from: new Date(T0),
+          to: new Date(T0 + HOUR),
+        });
+      expect(await read()).toEqual([
+        { ...NO_VALUES, at: iso(T0), p95Ms: 150, throughput: 10 },
+        { ...NO_VALUES, at: iso(T0 + 10 * MIN), p95Ms: 700 },
+      ]);
+      // A later tick in the same bucket, and a sample replaced: the bucket is recomputed.
+      await store.insertSamples([
+        sample(T0 + 14 * MIN, { p95Ms: 900 }),
+        sample(T0 + 12 * MIN, { p95Ms: 500 }),
+      ]);
+      expect((await read()).map(p => p.p95Ms)).toEqual([150, 700]);
+      // Same as bucketing the raw samples in the query.
+      expect(
+        (
+          await store.readRawSeries({
+            entityRef: ENTITY,
+            environment: 'production',
+            from: new Date(T0),
+            to: new Date(T0 + HOUR),
+            bucketMs: 10 * MIN,
+          })
+        ).map(p => p.p95Ms),
+      ).toEqual([150, 700]);
+    });
+
     it('reads raw samples unbucketed, oldest first, within [from, to)', async () => {
       await store.insertSamples([
         sample(T0 + 2 * MIN, { p95Ms: 30, errorRate: 0.5 }),

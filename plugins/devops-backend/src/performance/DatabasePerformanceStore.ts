@@ -34,6 +34,8 @@ const SAMPLES = 'devops_perf_samples';
 const HOURLY = 'devops_perf_hourly';
 const STATUS = 'devops_perf_status';
 const ENVIRONMENTS = 'devops_perf_environments';
+const TEN_MINUTES = 'devops_perf_ten_minutes';
+const TEN_MINUTES_MS = 600_000;
 const WATERMARKS = 'devops_perf_watermarks';
 
 /** The column of each metric, in both the raw and the hourly table. */
@@ -169,6 +171,27 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
           .insert(chunk)
           .onConflict(['entity_ref', 'environment', 'at_ms'])
           .merge(METRIC_COLUMNS);
+      }
+      // The 10-minute roll-ups of the buckets these samples fall in, recomputed from the raw
+      // samples, so the 24-hour chart never waits for the maintenance task.
+      let minAt = Infinity;
+      let maxAt = -Infinity;
+      for (const row of rows.values()) {
+        minAt = Math.min(minAt, row.at_ms as number);
+        maxAt = Math.max(maxAt, row.at_ms as number);
+      }
+      const refs = [
+        ...new Set([...rows.values()].map(r => r.entity_ref as string)),
+      ];
+      for (const chunk of chunks(refs, IN_CHUNK)) {
+        await this.rollupInto(trx, {
+          table: TEN_MINUTES,
+          timeColumn: 'bucket_ms',
+          bucketMs: TEN_MINUTES_MS,
+          fromMs: minAt - (minAt % TEN_MINUTES_MS),
+          toMs: maxAt - (maxAt % TEN_MINUTES_MS) + TEN_MINUTES_MS,
+          entityRefs: chunk,
+        });
       }
       for (const chunk of chunks([...environments.values()], INSERT_CHUNK)) {
         await trx(ENVIRONMENTS)
@@ -378,6 +401,31 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     );
   }
 
+  async readTenMinuteSeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<PerformancePoint[]> {
+    const rows = await this.db(TEN_MINUTES)
+      .select(['bucket_ms', ...METRIC_COLUMNS])
+      .where({
+        entity_ref: options.entityRef,
+        environment: options.environment,
+      })
+      .andWhere('bucket_ms', '>=', options.from.getTime())
+      .andWhere('bucket_ms', '<', options.to.getTime())
+      .orderBy('bucket_ms', 'asc');
+    return rows.map((row: Record<string, unknown>) =>
+      toPoint(row.bucket_ms, row),
+    );
+  }
+
+  /** Deletes at most `limit` 10-minute roll-ups older than `before`, oldest first. Returns rows deleted. */
+  async pruneTenMinuteRollups(before: Date, limit: number): Promise<number> {
+    return this.pruneOldest(TEN_MINUTES, 'bucket_ms', before, limit);
+  }
+
   async readRawPoints(options: {
     entityRef: string;
     environment: string;
@@ -432,28 +480,14 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     const fromMs = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
     const toMs = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
     if (toMs <= fromMs) return 0;
-    const means = METRIC_COLUMNS.map(c => `avg(${c})`).join(', ');
-    const updates = [
-      'sample_count',
-      ...METRIC_COLUMNS,
-      'max_p95_ms',
-      'max_p99_ms',
-    ]
-      .map(c => `${c} = excluded.${c}`)
-      .join(', ');
     return this.db.transaction(async trx => {
-      await trx.raw(
-        `INSERT INTO ${HOURLY}
-           (entity_ref, environment, hour_ms, sample_count, ${METRIC_COLUMNS.join(
-             ', ',
-           )}, max_p95_ms, max_p99_ms)
-         SELECT entity_ref, environment, at_ms - (at_ms % ${HOUR_MS}), count(*), ${means}, max(p95_ms), max(p99_ms)
-           FROM ${SAMPLES}
-          WHERE at_ms >= ? AND at_ms < ?
-          GROUP BY entity_ref, environment, at_ms - (at_ms % ${HOUR_MS})
-         ON CONFLICT (entity_ref, environment, hour_ms) DO UPDATE SET ${updates}`,
-        [fromMs, toMs],
-      );
+      await this.rollupInto(trx, {
+        table: HOURLY,
+        timeColumn: 'hour_ms',
+        bucketMs: HOUR_MS,
+        fromMs,
+        toMs,
+      });
       const [{ n }] = await trx
         .from(
           trx(SAMPLES)
@@ -466,6 +500,49 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
         .count({ n: '*' });
       return Number(n);
     });
+  }
+
+  /**
+   * Upserts the roll-ups (means, sample count, maxima of P95 and P99) of the buckets of
+   * `bucketMs` in [fromMs, toMs) from the raw samples, optionally for some entities only.
+   * `fromMs` and `toMs` are bucket boundaries.
+   */
+  private async rollupInto(
+    trx: Knex.Transaction,
+    options: {
+      table: string;
+      timeColumn: string;
+      bucketMs: number;
+      fromMs: number;
+      toMs: number;
+      entityRefs?: string[];
+    },
+  ): Promise<void> {
+    const { table, timeColumn, bucketMs, fromMs, toMs, entityRefs } = options;
+    const means = METRIC_COLUMNS.map(c => `avg(${c})`).join(', ');
+    const updates = [
+      'sample_count',
+      ...METRIC_COLUMNS,
+      'max_p95_ms',
+      'max_p99_ms',
+    ]
+      .map(c => `${c} = excluded.${c}`)
+      .join(', ');
+    const onlyEntities = entityRefs
+      ? `AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
+      : '';
+    await trx.raw(
+      `INSERT INTO ${table}
+         (entity_ref, environment, ${timeColumn}, sample_count, ${METRIC_COLUMNS.join(
+        ', ',
+      )}, max_p95_ms, max_p99_ms)
+       SELECT entity_ref, environment, at_ms - (at_ms % ${bucketMs}), count(*), ${means}, max(p95_ms), max(p99_ms)
+         FROM ${SAMPLES}
+        WHERE at_ms >= ? AND at_ms < ? ${onlyEntities}
+        GROUP BY entity_ref, environment, at_ms - (at_ms % ${bucketMs})
+       ON CONFLICT (entity_ref, environment, ${timeColumn}) DO UPDATE SET ${updates}`,
+      [fromMs, toMs, ...(entityRefs ?? [])],
+    );
   }
 
   /** Deletes at most `limit` raw samples older than `before`, oldest first. Returns rows deleted. */

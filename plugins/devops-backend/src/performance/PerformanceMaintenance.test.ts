@@ -94,6 +94,16 @@ describe.each(databases.eachSupportedId())(
       const pruneSamples = jest.spyOn(store, 'pruneSamples');
       const result = await maintenance.run(new Date(NOW));
       expect(result.samplesDeleted).toBe(8);
+      // The 8 old samples fell in one 10-minute bucket; the recent ones in two others, kept.
+      expect(result.tenMinuteRollupsDeleted).toBe(1);
+      expect(
+        await store.readTenMinuteSeries({
+          entityRef: ENTITY,
+          environment: 'production',
+          from: new Date(NOW - DAY),
+          to: new Date(NOW),
+        }),
+      ).toHaveLength(2);
       expect(pruneSamples.mock.calls.map(([, limit]) => limit)).toEqual([
         3, 3, 3,
       ]);
@@ -109,7 +119,7 @@ describe.each(databases.eachSupportedId())(
       // The old hours were rolled up before their raw samples went.
       expect((await hourly()).map(p => p.p95Ms)).toEqual([100, 200, 300]);
       expect(logger.info).toHaveBeenCalledWith(
-        'Deleted 8 raw performance samples and 0 hourly roll-ups past retention',
+        'Deleted 8 raw performance samples, 1 10-minute roll-ups and 0 hourly roll-ups past retention',
       );
 
       // 91 days later, the roll-ups are past retention too.
@@ -122,6 +132,7 @@ describe.each(databases.eachSupportedId())(
       expect(await maintenance.run(new Date(NOW))).toEqual({
         rolledUp: 0,
         samplesDeleted: 0,
+        tenMinuteRollupsDeleted: 0,
         rollupsDeleted: 0,
       });
       expect(logger.info).not.toHaveBeenCalled();

@@ -17,6 +17,7 @@ export interface MaintenanceResult {
   /** Hourly rows written. */
   rolledUp: number;
   samplesDeleted: number;
+  tenMinuteRollupsDeleted: number;
   rollupsDeleted: number;
 }
 
@@ -50,9 +51,19 @@ export class PerformanceMaintenance {
     signal?: AbortSignal,
   ): Promise<MaintenanceResult> {
     const rolledUp = await this.rollup(now, signal);
+    const rawCutoff = new Date(
+      now.getTime() - durationToMilliseconds(this.settings.raw),
+    );
     const samplesDeleted = await this.pruneInBatches(
       before => this.store.pruneSamples(before, this.settings.batchSize),
-      new Date(now.getTime() - durationToMilliseconds(this.settings.raw)),
+      rawCutoff,
+      signal,
+    );
+    // The 10-minute roll-ups serve the raw windows: they go with the raw samples.
+    const tenMinuteRollupsDeleted = await this.pruneInBatches(
+      before =>
+        this.store.pruneTenMinuteRollups(before, this.settings.batchSize),
+      rawCutoff,
       signal,
     );
     const rollupsDeleted = await this.pruneInBatches(
@@ -62,10 +73,15 @@ export class PerformanceMaintenance {
     );
     if (samplesDeleted > 0 || rollupsDeleted > 0) {
       this.logger.info(
-        `Deleted ${samplesDeleted} raw performance samples and ${rollupsDeleted} hourly roll-ups past retention`,
+        `Deleted ${samplesDeleted} raw performance samples, ${tenMinuteRollupsDeleted} 10-minute roll-ups and ${rollupsDeleted} hourly roll-ups past retention`,
       );
     }
-    return { rolledUp, samplesDeleted, rollupsDeleted };
+    return {
+      rolledUp,
+      samplesDeleted,
+      tenMinuteRollupsDeleted,
+      rollupsDeleted,
+    };
   }
 
   /** Rolls up every complete hour since the watermark, a day at a time, advancing the watermark. */

@@ -27,7 +27,11 @@ export interface CollectionStatusChange {
  * PostgreSQL by `DatabasePerformanceStore`.
  */
 export interface PerformanceSampleStore {
-  /** Bulk insert (chunked); a sample for an existing (entity, environment, time) replaces it. Returns rows written. */
+  /**
+   * Bulk insert (chunked); a sample for an existing (entity, environment, time) replaces it. The
+   * 10-minute roll-ups of the samples' buckets are recomputed in the same transaction. Returns
+   * rows written.
+   */
   insertSamples(samples: MetricsSample[]): Promise<number>;
 
   /**
@@ -74,6 +78,17 @@ export interface PerformanceSampleStore {
     from: Date;
     to: Date;
     bucketMs?: number;
+  }): Promise<PerformancePoint[]>;
+
+  /**
+   * 10-minute roll-ups (means) in [from, to), oldest first. They are kept current by
+   * `insertSamples`, so the bucket in progress is included.
+   */
+  readTenMinuteSeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
   }): Promise<PerformancePoint[]>;
 
   /** The raw samples in [from, to), oldest first, unbucketed: the input of regression tests. */

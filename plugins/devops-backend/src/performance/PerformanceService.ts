@@ -30,6 +30,7 @@ export const WINDOW_READS: Record<
   { lengthMs: number; resolution: 'raw' | 'hourly'; bucketMs: number }
 > = {
   '1h': { lengthMs: HOUR_MS, resolution: 'raw', bucketMs: MINUTE_MS },
+  // 144 pre-computed 10-minute roll-ups, current to the last tick.
   '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 10 * MINUTE_MS },
   '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly', bucketMs: HOUR_MS },
   // 120 points of 6 hours (four a day): what a card-wide trend needs, a sixth of the hourly payload.
@@ -100,6 +101,23 @@ export class PerformanceService {
     return { targets, history };
   }
 
+  /** The window's series: pre-computed 10-minute roll-ups, raw samples bucketed, or hourly roll-ups. */
+  private readSeries(
+    read: (typeof WINDOW_READS)[PerformanceWindow],
+    where: { entityRef: string; environment: string; from: Date; to: Date },
+  ): Promise<PerformancePoint[]> {
+    if (read.resolution === 'hourly') {
+      return this.samples.readHourlySeries({
+        ...where,
+        bucketMs: read.bucketMs,
+      });
+    }
+    if (read.bucketMs === 10 * MINUTE_MS) {
+      return this.samples.readTenMinuteSeries(where);
+    }
+    return this.samples.readRawSeries({ ...where, bucketMs: read.bucketMs });
+  }
+
   async getSummary(
     entity: Entity,
     options: { window: PerformanceWindow; environment?: string },
@@ -130,21 +148,7 @@ export class PerformanceService {
           from: windows.baseline.from,
           to: windows.current.to,
         }),
-        read.resolution === 'raw'
-          ? this.samples.readRawSeries({
-              entityRef,
-              environment,
-              from,
-              to: now,
-              bucketMs: read.bucketMs,
-            })
-          : this.samples.readHourlySeries({
-              entityRef,
-              environment,
-              from,
-              to: now,
-              bucketMs: read.bucketMs,
-            }),
+        this.readSeries(read, { entityRef, environment, from, to: now }),
       ]);
       series = points;
       regressionInputs = regressionInputsOf(recent, windows);

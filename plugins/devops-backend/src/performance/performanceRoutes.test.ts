@@ -207,6 +207,15 @@ describe('performance routes', () => {
     for (const point of week.body.series) {
       expect(new Date(point.at).getTime() % 3_600_000).toBe(0);
     }
+    // 24 hours: the 10-minute roll-ups the inserts keep current.
+    const day = await request(backend.server).get(
+      `${BASE}/checkout/performance?window=24h`,
+    );
+    expect(day.body).toMatchObject({ resolution: 'raw', bucketMinutes: 10 });
+    expect(day.body.series.length).toBeGreaterThanOrEqual(6);
+    for (const point of day.body.series) {
+      expect(new Date(point.at).getTime() % 600_000).toBe(0);
+    }
     // 30 days: the roll-ups merged into 6-hour points.
     const month = await request(backend.server).get(
       `${BASE}/checkout/performance?window=30d`,

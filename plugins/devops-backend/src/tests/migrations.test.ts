@@ -135,6 +135,14 @@ describe.each(databases.eachSupportedId())(
           r => [r.entity_ref, r.environment, Number(r.last_at_ms)],
         ),
       ).toEqual([['component:default/a', 'production', atMs]]);
+      // The 10-minute roll-ups migration rolls up the raw samples already stored.
+      expect(
+        (await knex('devops_perf_ten_minutes')).map(r => [
+          Number(r.bucket_ms),
+          r.sample_count,
+          r.p95_ms,
+        ]),
+      ).toEqual([[atMs, 1, 120.5]]);
 
       for (let i = migrationFiles.length - 1; i >= own; i--)
         await migrateDownOnce(knex);

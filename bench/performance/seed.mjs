@@ -112,6 +112,7 @@ const TABLES = [
   'devops_perf_samples',
   'devops_perf_hourly',
   'devops_perf_ten_minutes',
+  'devops_perf_six_hours',
   'devops_perf_environments',
   'devops_perf_status',
   'devops_perf_watermarks',
@@ -212,6 +213,29 @@ export async function seed(knex, { reseed = false, log = () => {} } = {}) {
        max_p95_ms = excluded.max_p95_ms, max_p99_ms = excluded.max_p99_ms`,
     { from: tenFrom },
   );
+  // And the 6-hour roll-ups the maintenance task derives from the hourly ones.
+  const SIX_HOURS_MS = 21600000;
+  const sixFrom = hourlyStart - (hourlyStart % SIX_HOURS_MS);
+  const weighted = METRICS.split(', ')
+    .map(
+      c =>
+        `sum(${c} * sample_count) / nullif(sum(case when ${c} is null then 0 else sample_count end), 0)`,
+    )
+    .join(', ');
+  await knex.raw(
+    `INSERT INTO devops_perf_six_hours (entity_ref, environment, bucket_ms, sample_count, ${METRICS}, max_p95_ms, max_p99_ms)
+     SELECT entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS}), sum(sample_count), ${weighted},
+            max(max_p95_ms), max(max_p99_ms)
+       FROM devops_perf_hourly
+      WHERE hour_ms >= :from
+      GROUP BY entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS})
+     ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET
+       sample_count = excluded.sample_count, p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms,
+       p99_ms = excluded.p99_ms, throughput = excluded.throughput, error_rate = excluded.error_rate,
+       cpu_cores = excluded.cpu_cores, memory_bytes = excluded.memory_bytes,
+       max_p95_ms = excluded.max_p95_ms, max_p99_ms = excluded.max_p99_ms`,
+    { from: sixFrom },
+  );
   await knex.raw(
     `INSERT INTO devops_perf_environments (entity_ref, environment, last_at_ms)
      SELECT ${REF_SQL}, 'production', :to::bigint FROM generate_series(1, :n::int) e
@@ -276,7 +300,7 @@ export async function seed(knex, { reseed = false, log = () => {} } = {}) {
     log('  VACUUM (ANALYZE)');
   }
   await knex.raw(
-    'VACUUM (ANALYZE) devops_perf_samples, devops_perf_hourly, devops_perf_ten_minutes',
+    'VACUUM (ANALYZE) devops_perf_samples, devops_perf_hourly, devops_perf_ten_minutes, devops_perf_six_hours',
   );
   const counts = {};
   for (const table of ['devops_perf_samples', 'devops_perf_hourly']) {

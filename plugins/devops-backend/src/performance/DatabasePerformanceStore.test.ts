@@ -244,18 +244,23 @@ describe.each(databases.eachSupportedId())(
         },
         { ...NO_VALUES, at: iso(T0 + HOUR), p95Ms: 1000 },
       ]);
-      // Merged into 2-hour points: the means weighted by the hours' sample counts, which is the
-      // mean of the samples ((100 + 200 + 300 + 1000) / 4); throughput only where it was measured.
+      // The 6-hour roll-up (06:00-12:00) of those hours: the means weighted by the hours' sample
+      // counts, which is the mean of the samples ((100 + 200 + 300 + 1000) / 4).
       expect(
-        await store.readHourlySeries({
+        await store.readSixHourSeries({
           entityRef: ENTITY,
           environment: 'production',
-          from: new Date(T0 - HOUR),
+          from: new Date(T0 - 6 * HOUR),
           to: new Date(T0 + 24 * HOUR),
-          bucketMs: 2 * HOUR,
         }),
       ).toEqual([
-        { ...NO_VALUES, at: iso(T0), p95Ms: 400, p99Ms: 400, throughput: 20 },
+        {
+          ...NO_VALUES,
+          at: iso(T0 - 4 * HOUR),
+          p95Ms: 400,
+          p99Ms: 400,
+          throughput: 20,
+        },
       ]);
       // A late sample in an already rolled-up hour is included when the hour is rolled up again.
       await store.insertSamples([sample(T0 + 55 * MIN, { p95Ms: 600 })]);

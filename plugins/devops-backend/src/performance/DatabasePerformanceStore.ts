@@ -36,6 +36,8 @@ const STATUS = 'devops_perf_status';
 const ENVIRONMENTS = 'devops_perf_environments';
 const TEN_MINUTES = 'devops_perf_ten_minutes';
 const TEN_MINUTES_MS = 600_000;
+const SIX_HOURS = 'devops_perf_six_hours';
+const SIX_HOURS_MS = 21_600_000;
 const WATERMARKS = 'devops_perf_watermarks';
 
 /** The column of each metric, in both the raw and the hourly table. */
@@ -356,49 +358,17 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     environment: string;
     from: Date;
     to: Date;
-    bucketMs?: number;
   }): Promise<PerformancePoint[]> {
-    const bucketMs = options.bucketMs ?? HOUR_MS;
-    if (!(bucketMs >= HOUR_MS) || bucketMs % HOUR_MS !== 0) {
-      throw new Error(`Invalid roll-up bucket size ${options.bucketMs} ms`);
-    }
-    if (bucketMs > HOUR_MS) {
-      const bucket = this.db.raw('(hour_ms - (hour_ms % ?))', [bucketMs]);
-      const merged = await this.db(HOURLY)
-        .select({ bucket_ms: bucket })
-        .select(
-          METRIC_COLUMNS.map(c =>
-            // The mean of the hours' means weighted by their samples: the mean of the samples.
-            this.db.raw(
-              'sum(?? * sample_count) / nullif(sum(case when ?? is null then 0 else sample_count end), 0) as ??',
-              [c, c, c],
-            ),
-          ) as unknown as string[],
-        )
-        .where({
-          entity_ref: options.entityRef,
-          environment: options.environment,
-        })
-        .andWhere('hour_ms', '>=', options.from.getTime())
-        .andWhere('hour_ms', '<', options.to.getTime())
-        .groupBy('bucket_ms')
-        .orderBy('bucket_ms', 'asc');
-      return merged.map((row: Record<string, unknown>) =>
-        toPoint(row.bucket_ms, row),
-      );
-    }
-    const rows = await this.db(HOURLY)
-      .select(['hour_ms', ...METRIC_COLUMNS])
-      .where({
-        entity_ref: options.entityRef,
-        environment: options.environment,
-      })
-      .andWhere('hour_ms', '>=', options.from.getTime())
-      .andWhere('hour_ms', '<', options.to.getTime())
-      .orderBy('hour_ms', 'asc');
-    return rows.map((row: Record<string, unknown>) =>
-      toPoint(row.hour_ms, row),
-    );
+    return this.readRollupSeries(HOURLY, 'hour_ms', options);
+  }
+
+  async readSixHourSeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
+  }): Promise<PerformancePoint[]> {
+    return this.readRollupSeries(SIX_HOURS, 'bucket_ms', options);
   }
 
   async readTenMinuteSeries(options: {
@@ -407,17 +377,26 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     from: Date;
     to: Date;
   }): Promise<PerformancePoint[]> {
-    const rows = await this.db(TEN_MINUTES)
-      .select(['bucket_ms', ...METRIC_COLUMNS])
+    return this.readRollupSeries(TEN_MINUTES, 'bucket_ms', options);
+  }
+
+  /** The rows of a roll-up table in [from, to), oldest first. */
+  private async readRollupSeries(
+    table: string,
+    timeColumn: string,
+    options: { entityRef: string; environment: string; from: Date; to: Date },
+  ): Promise<PerformancePoint[]> {
+    const rows = await this.db(table)
+      .select([timeColumn, ...METRIC_COLUMNS])
       .where({
         entity_ref: options.entityRef,
         environment: options.environment,
       })
-      .andWhere('bucket_ms', '>=', options.from.getTime())
-      .andWhere('bucket_ms', '<', options.to.getTime())
-      .orderBy('bucket_ms', 'asc');
+      .andWhere(timeColumn, '>=', options.from.getTime())
+      .andWhere(timeColumn, '<', options.to.getTime())
+      .orderBy(timeColumn, 'asc');
     return rows.map((row: Record<string, unknown>) =>
-      toPoint(row.bucket_ms, row),
+      toPoint(row[timeColumn], row),
     );
   }
 
@@ -488,6 +467,33 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
         fromMs,
         toMs,
       });
+      // The 6-hour roll-ups of the same span, from the hourly ones: means weighted by the
+      // hours' sample counts, which are the means of the samples.
+      const sixFrom = fromMs - (fromMs % SIX_HOURS_MS);
+      const sixTo = toMs - (toMs % SIX_HOURS_MS) + SIX_HOURS_MS;
+      const weighted = METRIC_COLUMNS.map(
+        c =>
+          `sum(${c} * sample_count) / nullif(sum(case when ${c} is null then 0 else sample_count end), 0)`,
+      ).join(', ');
+      await trx.raw(
+        `INSERT INTO ${SIX_HOURS}
+           (entity_ref, environment, bucket_ms, sample_count, ${METRIC_COLUMNS.join(
+             ', ',
+           )}, max_p95_ms, max_p99_ms)
+         SELECT entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS}), sum(sample_count), ${weighted}, max(max_p95_ms), max(max_p99_ms)
+           FROM ${HOURLY}
+          WHERE hour_ms >= ? AND hour_ms < ?
+          GROUP BY entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS})
+         ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET ${[
+           'sample_count',
+           ...METRIC_COLUMNS,
+           'max_p95_ms',
+           'max_p99_ms',
+         ]
+           .map(c => `${c} = excluded.${c}`)
+           .join(', ')}`,
+        [sixFrom, sixTo],
+      );
       const [{ n }] = await trx
         .from(
           trx(SAMPLES)
@@ -550,9 +556,14 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     return this.pruneOldest(SAMPLES, 'at_ms', before, limit);
   }
 
-  /** Deletes at most `limit` hourly roll-ups of hours starting before `before`. Returns rows deleted. */
+  /**
+   * Deletes at most `limit` hourly roll-ups of hours starting before `before`, then 6-hour ones.
+   * Returns rows deleted (0 once both are done).
+   */
   async pruneRollups(before: Date, limit: number): Promise<number> {
-    const deleted = await this.pruneOldest(HOURLY, 'hour_ms', before, limit);
+    const deleted =
+      (await this.pruneOldest(HOURLY, 'hour_ms', before, limit)) ||
+      (await this.pruneOldest(SIX_HOURS, 'bucket_ms', before, limit));
     if (deleted === 0) {
       // Raw samples are kept for less long than roll-ups: an environment whose newest sample is
       // older than the roll-up cut-off has no data left.

@@ -119,13 +119,22 @@ describe.each(databases.eachSupportedId())(
       // The old hours were rolled up before their raw samples went.
       expect((await hourly()).map(p => p.p95Ms)).toEqual([100, 200, 300]);
       expect(logger.info).toHaveBeenCalledWith(
-        'Deleted 8 raw performance samples, 1 10-minute roll-ups and 0 hourly roll-ups past retention',
+        'Deleted 8 raw performance samples, 1 10-minute roll-ups and 0 hourly and 6-hour roll-ups past retention',
       );
 
       // 91 days later, the roll-ups are past retention too.
       const later = await maintenance.run(new Date(NOW + 91 * DAY));
-      expect(later.rollupsDeleted).toBe(3);
+      // 3 hourly roll-ups and the 2 of 6 hours they fell in (old, and recent).
+      expect(later.rollupsDeleted).toBe(5);
       expect(await hourly()).toEqual([]);
+      expect(
+        await store.readSixHourSeries({
+          entityRef: ENTITY,
+          environment: 'production',
+          from: new Date(0),
+          to: new Date(NOW + 92 * DAY),
+        }),
+      ).toEqual([]);
     });
 
     it('does nothing on an empty store', async () => {

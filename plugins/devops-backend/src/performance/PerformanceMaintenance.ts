@@ -73,7 +73,7 @@ export class PerformanceMaintenance {
     );
     if (samplesDeleted > 0 || rollupsDeleted > 0) {
       this.logger.info(
-        `Deleted ${samplesDeleted} raw performance samples, ${tenMinuteRollupsDeleted} 10-minute roll-ups and ${rollupsDeleted} hourly roll-ups past retention`,
+        `Deleted ${samplesDeleted} raw performance samples, ${tenMinuteRollupsDeleted} 10-minute roll-ups and ${rollupsDeleted} hourly and 6-hour roll-ups past retention`,
       );
     }
     return {

@@ -68,16 +68,20 @@ export interface PerformanceSampleStore {
     bucketMs: number;
   }): Promise<PerformancePoint[]>;
 
-  /**
-   * Hourly roll-ups (means) in [from, to), oldest first; with `bucketMs` (a multiple of an hour),
-   * merged into buckets of that width, weighted by their sample counts, in the database.
-   */
+  /** Hourly roll-ups (means) in [from, to), oldest first. */
   readHourlySeries(options: {
     entityRef: string;
     environment: string;
     from: Date;
     to: Date;
-    bucketMs?: number;
+  }): Promise<PerformancePoint[]>;
+
+  /** 6-hour roll-ups of the hourly ones (sample-weighted means) in [from, to), oldest first. */
+  readSixHourSeries(options: {
+    entityRef: string;
+    environment: string;
+    from: Date;
+    to: Date;
   }): Promise<PerformancePoint[]>;
 
   /**

@@ -33,7 +33,7 @@ export const WINDOW_READS: Record<
   // 144 pre-computed 10-minute roll-ups, current to the last tick.
   '24h': { lengthMs: DAY_MS, resolution: 'raw', bucketMs: 10 * MINUTE_MS },
   '7d': { lengthMs: 7 * DAY_MS, resolution: 'hourly', bucketMs: HOUR_MS },
-  // 120 points of 6 hours (four a day): what a card-wide trend needs, a sixth of the hourly payload.
+  // 120 pre-computed points of 6 hours (four a day): what a card-wide trend needs.
   '30d': { lengthMs: 30 * DAY_MS, resolution: 'hourly', bucketMs: 6 * HOUR_MS },
 };
 
@@ -101,21 +101,27 @@ export class PerformanceService {
     return { targets, history };
   }
 
-  /** The window's series: pre-computed 10-minute roll-ups, raw samples bucketed, or hourly roll-ups. */
+  /**
+   * The window's series: raw samples bucketed in the database (1 h), or the pre-computed
+   * 10-minute (24 h), hourly (7 d) or 6-hour (30 d) roll-ups.
+   */
   private readSeries(
     read: (typeof WINDOW_READS)[PerformanceWindow],
     where: { entityRef: string; environment: string; from: Date; to: Date },
   ): Promise<PerformancePoint[]> {
-    if (read.resolution === 'hourly') {
-      return this.samples.readHourlySeries({
-        ...where,
-        bucketMs: read.bucketMs,
-      });
+    switch (read.bucketMs) {
+      case 10 * MINUTE_MS:
+        return this.samples.readTenMinuteSeries(where);
+      case HOUR_MS:
+        return this.samples.readHourlySeries(where);
+      case 6 * HOUR_MS:
+        return this.samples.readSixHourSeries(where);
+      default:
+        return this.samples.readRawSeries({
+          ...where,
+          bucketMs: read.bucketMs,
+        });
     }
-    if (read.bucketMs === 10 * MINUTE_MS) {
-      return this.samples.readTenMinuteSeries(where);
-    }
-    return this.samples.readRawSeries({ ...where, bucketMs: read.bucketMs });
   }
 
   async getSummary(

@@ -143,6 +143,15 @@ describe.each(databases.eachSupportedId())(
           r.p95_ms,
         ]),
       ).toEqual([[atMs, 1, 120.5]]);
+      // The 6-hour roll-ups migration rolls up the hourly roll-ups already stored.
+      expect(
+        (await knex('devops_perf_six_hours')).map(r => [
+          Number(r.bucket_ms),
+          Number(r.sample_count),
+          r.p95_ms,
+          r.max_p95_ms,
+        ]),
+      ).toEqual([[atMs - (atMs % 21_600_000), 60, 118, 140]]);
 
       for (let i = migrationFiles.length - 1; i >= own; i--)
         await migrateDownOnce(knex);

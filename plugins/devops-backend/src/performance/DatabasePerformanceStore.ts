@@ -51,6 +51,16 @@ const COLUMN: Record<PerformanceMetric, string> = {
   memoryBytes: 'memory_bytes',
 };
 const METRIC_COLUMNS = PERFORMANCE_METRICS.map(m => COLUMN[m]);
+/** The columns of a roll-up row besides its key, and the upsert clause that replaces them. */
+const ROLLUP_COLUMNS = [
+  'sample_count',
+  ...METRIC_COLUMNS,
+  'max_p95_ms',
+  'max_p99_ms',
+];
+const ROLLUP_UPDATES = ROLLUP_COLUMNS.map(c => `${c} = excluded.${c}`).join(
+  ', ',
+);
 
 type StatusRow = {
   entity_ref: string;
@@ -477,21 +487,12 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
       ).join(', ');
       await trx.raw(
         `INSERT INTO ${SIX_HOURS}
-           (entity_ref, environment, bucket_ms, sample_count, ${METRIC_COLUMNS.join(
-             ', ',
-           )}, max_p95_ms, max_p99_ms)
+           (entity_ref, environment, bucket_ms, ${ROLLUP_COLUMNS.join(', ')})
          SELECT entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS}), sum(sample_count), ${weighted}, max(max_p95_ms), max(max_p99_ms)
            FROM ${HOURLY}
           WHERE hour_ms >= ? AND hour_ms < ?
           GROUP BY entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS})
-         ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET ${[
-           'sample_count',
-           ...METRIC_COLUMNS,
-           'max_p95_ms',
-           'max_p99_ms',
-         ]
-           .map(c => `${c} = excluded.${c}`)
-           .join(', ')}`,
+         ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET ${ROLLUP_UPDATES}`,
         [sixFrom, sixTo],
       );
       const [{ n }] = await trx
@@ -526,14 +527,6 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
   ): Promise<void> {
     const { table, timeColumn, bucketMs, fromMs, toMs, entityRefs } = options;
     const means = METRIC_COLUMNS.map(c => `avg(${c})`).join(', ');
-    const updates = [
-      'sample_count',
-      ...METRIC_COLUMNS,
-      'max_p95_ms',
-      'max_p99_ms',
-    ]
-      .map(c => `${c} = excluded.${c}`)
-      .join(', ');
     const onlyEntities = entityRefs
       ? `AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
       : '';
@@ -546,7 +539,7 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
          FROM ${SAMPLES}
         WHERE at_ms >= ? AND at_ms < ? ${onlyEntities}
         GROUP BY entity_ref, environment, at_ms - (at_ms % ${bucketMs})
-       ON CONFLICT (entity_ref, environment, ${timeColumn}) DO UPDATE SET ${updates}`,
+       ON CONFLICT (entity_ref, environment, ${timeColumn}) DO UPDATE SET ${ROLLUP_UPDATES}`,
       [fromMs, toMs, ...(entityRefs ?? [])],
     );
   }

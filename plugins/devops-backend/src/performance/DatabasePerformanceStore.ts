@@ -532,9 +532,7 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
       : '';
     await trx.raw(
       `INSERT INTO ${table}
-         (entity_ref, environment, ${timeColumn}, sample_count, ${METRIC_COLUMNS.join(
-        ', ',
-      )}, max_p95_ms, max_p99_ms)
+         (entity_ref, environment, ${timeColumn}, ${ROLLUP_COLUMNS.join(', ')})
        SELECT entity_ref, environment, at_ms - (at_ms % ${bucketMs}), count(*), ${means}, max(p95_ms), max(p99_ms)
          FROM ${SAMPLES}
         WHERE at_ms >= ? AND at_ms < ? ${onlyEntities}

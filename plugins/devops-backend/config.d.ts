@@ -41,6 +41,14 @@ export interface Config {
     };
     performance?: {
       /**
+       * Hosts the backend may request on an entity's behalf: the scrape provider's
+       * `devops-growth.io/metrics-url` and load tests' `devops-growth.io/load-test-url`.
+       * Patterns: `host`, `host:port`, or `*.domain` for any subdomain; without a port, any port.
+       * Without this key every host is allowed. A metrics URL outside the list fails that
+       * entity's collection; a load test against one is refused with 400.
+       */
+      allowedHosts?: string[];
+      /**
        * The built-in `scrape` metrics provider: reads the Prometheus text endpoint an entity
        * declares in `devops-growth.io/metrics-url`, one request per entity and environment per
        * tick (use the Prometheus module at scale).

@@ -11,6 +11,7 @@ import {
   ReportParser,
 } from '@devops-growth/backstage-plugin-devops-node';
 import { DatabaseDevopsStore } from './database';
+import { AllowedHosts } from './performance/allowedHosts';
 import {
   readPerformanceCollectionSettings,
   readPerformanceRetentionSettings,
@@ -133,6 +134,7 @@ export const devopsPlugin = createBackendPlugin({
         );
         deps.lifecycle.addShutdownHook(() => runner.stopAll());
         const performance = {
+          allowedHosts: AllowedHosts.fromConfig(config),
           service: new PerformanceService(
             performanceStore,
             targetStore,

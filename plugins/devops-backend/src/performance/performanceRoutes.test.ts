@@ -76,6 +76,7 @@ async function start(
   options: {
     permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     auditor?: ReturnType<typeof mockServices.auditor.mock>;
+    allowedHosts?: string[];
   } = {},
 ) {
   const backend = await startTestBackend({
@@ -86,7 +87,12 @@ async function start(
       mockServices.rootConfig.factory({
         data: {
           devops: {
-            performance: { loadTests: { maxDuration: '5s' } },
+            performance: {
+              loadTests: { maxDuration: '5s' },
+              ...(options.allowedHosts
+                ? { allowedHosts: options.allowedHosts }
+                : {}),
+            },
           },
         },
       }),
@@ -510,6 +516,22 @@ describe('performance routes', () => {
     }
     expect(run.status).toBe('failed');
     expect(run.error).toContain('No response from http://127.0.0.1:9/');
+    await backend.stop();
+  });
+
+  it('refuses a load test against a host outside devops.performance.allowedHosts', async () => {
+    const backend = await start(knex, { allowedHosts: ['*.example.com'] });
+    const res = await request(backend.server)
+      .post(`${BASE}/checkout/performance/load-tests`)
+      .send({ durationSeconds: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(
+      'is not in devops.performance.allowedHosts',
+    );
+    const store = await DatabasePerformanceTargetStore.create({
+      database: { getClient: async () => knex },
+    });
+    expect(await store.listLoadTests('component:default/checkout')).toEqual([]);
     await backend.stop();
   });
 

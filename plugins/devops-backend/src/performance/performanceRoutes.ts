@@ -17,6 +17,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import express, { Request } from 'express';
 import { z } from 'zod';
+import { AllowedHosts } from './allowedHosts';
 import { PerformanceTargetStore } from './DatabasePerformanceTargetStore';
 import { LoadTestRunner } from './LoadTestRunner';
 import {
@@ -32,6 +33,8 @@ export interface PerformanceRouteOptions {
   service: PerformanceService;
   targetStore: PerformanceTargetStore;
   runner: LoadTestRunner;
+  /** Hosts load tests may target (`devops.performance.allowedHosts`). */
+  allowedHosts: AllowedHosts;
   authorize(
     credentials: BackstageCredentials,
     permission: BasicPermission,
@@ -134,6 +137,7 @@ export function registerPerformanceRoutes(
     service,
     targetStore,
     runner,
+    allowedHosts,
     authorize,
     loadEntity,
     parse,
@@ -305,6 +309,12 @@ export function registerPerformanceRoutes(
             : '';
         throw new InputError(
           `'${entityRef}' declares no load-test endpoint${declaredFor}: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
+        );
+      }
+      const refused = allowedHosts.check(url);
+      if (refused) {
+        throw new InputError(
+          `The load-test endpoint of '${entityRef}' for '${environment}' (${url}) may not be loaded: ${refused}`,
         );
       }
       const run = await runner.start({

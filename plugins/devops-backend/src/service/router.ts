@@ -47,7 +47,7 @@ export interface RouterOptions {
   /** The performance area's services; without them its routes are not mounted. */
   performance?: Pick<
     PerformanceRouteOptions,
-    'service' | 'targetStore' | 'runner'
+    'service' | 'targetStore' | 'runner' | 'allowedHosts'
   >;
 }
 

@@ -277,6 +277,42 @@ describe('ScrapeMetricsProvider', () => {
     ]);
   });
 
+  it('scrapes only hosts in devops.performance.allowedHosts when it is set', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests += 1;
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end(
+        '# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1024\n',
+      );
+    });
+    const port = new URL(url).port;
+    const provider = ScrapeMetricsProvider.fromConfig(
+      new ConfigReader({
+        devops: { performance: { allowedHosts: [`127.0.0.1:${port}`] } },
+      }),
+      { logger },
+    );
+    const result = await provider.collect(
+      [
+        entity('allowed', url),
+        entity('metadata-service', 'http://169.254.169.254/latest/meta-data'),
+      ],
+      context(),
+    );
+    expect(result.samples.map(x => x.entityRef)).toEqual([
+      'component:default/allowed',
+    ]);
+    expect(result.failures).toEqual([
+      {
+        entityRef: 'component:default/metadata-service',
+        message:
+          "GET http://169.254.169.254/latest/meta-data: host '169.254.169.254' is not in devops.performance.allowedHosts",
+      },
+    ]);
+    expect(requests).toBe(1);
+  });
+
   it('stops when the collection is aborted', async () => {
     const hanging = await serve(() => {});
     const provider = ScrapeMetricsProvider.fromConfig(

@@ -11,6 +11,7 @@ import {
   DEVOPS_METRICS_URL_ANNOTATION,
   parseEnvironmentUrls,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { AllowedHosts } from '../allowedHosts';
 import {
   MetricsCollectionContext,
   MetricsCollectionResult,
@@ -111,12 +112,14 @@ export class ScrapeMetricsProvider implements MetricsProvider {
     return new ScrapeMetricsProvider(
       readScrapeSettings(config),
       options.logger,
+      AllowedHosts.fromConfig(config),
     );
   }
 
   constructor(
     private readonly settings: ScrapeSettings,
     private readonly logger: LoggerService,
+    private readonly allowedHosts?: AllowedHosts,
   ) {}
 
   handles(entity: Entity): boolean {
@@ -149,7 +152,12 @@ export class ScrapeMetricsProvider implements MetricsProvider {
         continue;
       }
       for (const [environment, url] of urls) {
-        targets.push({ entity, entityRef, environment, url });
+        const refused = this.allowedHosts?.check(url);
+        if (refused) {
+          failures.push({ entityRef, message: `GET ${url}: ${refused}` });
+        } else {
+          targets.push({ entity, entityRef, environment, url });
+        }
       }
     }
 

@@ -28,6 +28,7 @@ const {
   PerformanceService,
   LoadTestRunner,
   readPerformanceAnalysisSettings,
+  AllowedHosts,
 } = require(bundlePath);
 const { ConfigReader } = require('@backstage/config');
 const { stringifyEntityRef } = require('@backstage/catalog-model');
@@ -149,6 +150,7 @@ const router = await createRouter({
     ),
     targetStore,
     runner,
+    allowedHosts: AllowedHosts.fromConfig(config),
   },
 });
 

@@ -36,6 +36,7 @@ export { readPerformanceCollectionSettings } from ${src(
     'performance/collectionSettings.ts',
   )};
 export { createRouter } from ${src(backend, 'service/router.ts')};
+export { AllowedHosts } from ${src(backend, 'performance/allowedHosts.ts')};
 export { DatabaseDevopsStore } from ${src(
     backend,
     'database/DatabaseDevopsStore.ts',

@@ -97,8 +97,10 @@ export const devopsPlugin = createBackendPlugin({
           ScrapeMetricsProvider.fromConfig(config, { logger }),
           ...moduleMetricsProviders,
         );
+        // One migrations directory for the whole plugin: the first store ran all of it.
         const performanceStore = await DatabasePerformanceStore.create({
           database,
+          skipMigrations: true,
         });
         const collector = new MetricsCollector({
           store: performanceStore,
@@ -119,6 +121,7 @@ export const devopsPlugin = createBackendPlugin({
         const analysisSettings = readPerformanceAnalysisSettings(config);
         const targetStore = await DatabasePerformanceTargetStore.create({
           database,
+          skipMigrations: true,
         });
         // Runs a dead process left running are failed once past their deadline.
         const interrupted = await targetStore.failInterruptedLoadTests();

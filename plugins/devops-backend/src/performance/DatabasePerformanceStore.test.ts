@@ -1,3 +1,4 @@
+import { rawValues } from '../__testUtils__/performance';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { PerformanceValues } from '@devops-growth/backstage-plugin-devops-common';
 import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
@@ -76,7 +77,7 @@ describe.each(databases.eachSupportedId())(
         errorRate: 0.02,
       });
       expect(
-        await store.readRawValues({
+        await rawValues(store, {
           entityRef: ENTITY,
           environment: 'production',
           metric: 'p95Ms',
@@ -92,7 +93,7 @@ describe.each(databases.eachSupportedId())(
         sample(T0 + i * 1000, { p50Ms: i, throughput: 1 }),
       );
       expect(await store.insertSamples(many)).toBe(2600);
-      const values = await store.readRawValues({
+      const values = await rawValues(store, {
         entityRef: ENTITY,
         environment: 'production',
         metric: 'p50Ms',
@@ -302,7 +303,7 @@ describe.each(databases.eachSupportedId())(
       expect(await store.pruneSamples(before, 8)).toBe(4);
       expect(await store.pruneSamples(before, 8)).toBe(0);
       expect(
-        await store.readRawValues({
+        await rawValues(store, {
           entityRef: ENTITY,
           environment: 'production',
           metric: 'p95Ms',

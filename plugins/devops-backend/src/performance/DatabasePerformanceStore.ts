@@ -435,30 +435,6 @@ export class DatabasePerformanceStore implements PerformanceSampleStore {
     );
   }
 
-  async readRawValues(options: {
-    entityRef: string;
-    environment: string;
-    metric: PerformanceMetric;
-    from: Date;
-    to: Date;
-  }): Promise<number[]> {
-    const column = COLUMN[options.metric];
-    if (!column) {
-      throw new Error(`Unknown performance metric '${options.metric}'`);
-    }
-    const rows = await this.db(SAMPLES)
-      .select({ value: column })
-      .where({
-        entity_ref: options.entityRef,
-        environment: options.environment,
-      })
-      .whereNotNull(column)
-      .andWhere('at_ms', '>=', options.from.getTime())
-      .andWhere('at_ms', '<', options.to.getTime())
-      .orderBy('at_ms', 'asc');
-    return rows.map((r: { value: unknown }) => Number(r.value));
-  }
-
   /**
    * Computes the hourly roll-ups of every complete hour in [from, to) from the raw samples
    * (`from` is rounded down and `to` down to the hour, so the hour in progress is never rolled

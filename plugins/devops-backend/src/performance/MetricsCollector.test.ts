@@ -1,3 +1,4 @@
+import { rawValues } from '../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -257,7 +258,7 @@ describe.each(databases.eachSupportedId())(
       expect((await store.getStaleness(ref('b1')))?.since).toBe(
         new Date(T0).toISOString(),
       );
-      const a1Values = await store.readRawValues({
+      const a1Values = await rawValues(store, {
         entityRef: ref('a1'),
         environment: 'production',
         metric: 'p95Ms',

@@ -1,3 +1,4 @@
+import { rawValues } from '../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { DatabasePerformanceStore } from './DatabasePerformanceStore';
@@ -108,7 +109,7 @@ describe.each(databases.eachSupportedId())(
         3, 3, 3,
       ]);
       expect(
-        await store.readRawValues({
+        await rawValues(store, {
           entityRef: ENTITY,
           environment: 'production',
           metric: 'p95Ms',

@@ -1,5 +1,4 @@
 import {
-  PerformanceMetric,
   PerformancePoint,
   PerformanceStaleness,
 } from '@devops-growth/backstage-plugin-devops-common';
@@ -102,13 +101,4 @@ export interface PerformanceSampleStore {
     from: Date;
     to: Date;
   }): Promise<PerformancePoint[]>;
-
-  /** The non-null raw values of one metric in [from, to), oldest first. */
-  readRawValues(options: {
-    entityRef: string;
-    environment: string;
-    metric: PerformanceMetric;
-    from: Date;
-    to: Date;
-  }): Promise<number[]>;
 }

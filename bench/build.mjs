@@ -15,7 +15,7 @@ export async function buildParsers() {
   );
   const outfile = join(here, 'out', 'parsers.cjs');
   await esbuild.build({
-    entryPoints: [join(backend, 'src', 'parsers', 'index.ts')],
+    entryPoints: [join(backend, 'src', 'reports', 'parsers', 'index.ts')],
     bundle: true,
     platform: 'node',
     target: 'node22',

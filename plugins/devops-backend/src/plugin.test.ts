@@ -15,7 +15,7 @@ import { devopsPlugin } from './plugin';
 jest.setTimeout(60_000);
 
 const fixture = (p: string) =>
-  readFileSync(join(__dirname, 'parsers', '__fixtures__', p));
+  readFileSync(join(__dirname, 'reports', 'parsers', '__fixtures__', p));
 
 const monitored: Entity = {
   apiVersion: 'backstage.io/v1alpha1',

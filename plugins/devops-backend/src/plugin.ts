@@ -25,10 +25,10 @@ import { DatabasePerformanceTargetStore } from './performance/DatabasePerformanc
 import { LoadTestRunner } from './performance/LoadTestRunner';
 import { PerformanceService } from './performance/PerformanceService';
 import { ScrapeMetricsProvider } from './performance/scrape';
-import { builtInReportParsers } from './parsers';
-import { parseByteSize } from './service/body';
+import { builtInReportParsers } from './reports/parsers';
+import { parseByteSize } from './reports/body';
 import { QualityService, readQualitySettings } from './service/QualityService';
-import { ReportParserRegistry } from './service/ReportParserRegistry';
+import { ReportParserRegistry } from './reports/ReportParserRegistry';
 import {
   readRetentionSettings,
   RetentionPruner,

@@ -30,10 +30,10 @@ import {
   PerformanceRouteOptions,
   registerPerformanceRoutes,
 } from '../performance/performanceRoutes';
-import { requestBody } from './body';
+import { requestBody } from '../reports/body';
 import { normalizeCoveragePaths } from './paths';
 import { DEFAULT_REPORT_NAME, QualityService } from './QualityService';
-import { ReportParserRegistry } from './ReportParserRegistry';
+import { ReportParserRegistry } from '../reports/ReportParserRegistry';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;

@@ -19,7 +19,7 @@ import {
   MetricsProvider,
   MetricsSample,
 } from '@devops-growth/backstage-plugin-devops-node';
-import { parseByteSize } from '../../service/body';
+import { parseByteSize } from '../../reports/body';
 import {
   deriveValues,
   hasRecognisedMetrics,

@@ -10,7 +10,7 @@ export function fixture(path: string): Buffer {
   return readFileSync(
     resolvePackagePath(
       '@devops-growth/backstage-plugin-devops-backend',
-      'src/parsers/__fixtures__',
+      'src/reports/parsers/__fixtures__',
       path,
     ),
   );

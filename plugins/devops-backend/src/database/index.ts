@@ -1,7 +1,0 @@
-export type {
-  DevopsStore,
-  NewReportMetadata,
-  ReportSeriesKey,
-  TestCaseOccurrence,
-} from './DevopsStore';
-export { DatabaseDevopsStore } from './DatabaseDevopsStore';

@@ -1,4 +1,16 @@
-import { ReportParser } from '@devops-growth/backstage-plugin-devops-node';
+import { InputError } from '@backstage/errors';
+import {
+  COVERAGE_METRICS,
+  CoverageCounter,
+  CoverageMetric,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  ParsedReport,
+  ReportParser,
+} from '@devops-growth/backstage-plugin-devops-node';
+import { charName, excerpt, isRefusedControl } from './parsers/common';
+
+const OUTCOMES = new Set(['passed', 'failed', 'errored', 'skipped']);
 
 /** The report formats known to the backend, built-in and added by modules alike. */
 export class ReportParserRegistry {
@@ -16,15 +28,131 @@ export class ReportParserRegistry {
           `A parser for report format '${parser.format}' is already registered`,
         );
       }
-      this.parsers.set(parser.format, parser);
+      this.parsers.set(parser.format, checkedParser(parser));
     }
   }
 
+  /**
+   * The parser of a format. What it returns has been checked (see `checkParsedReport`), whoever
+   * wrote the parser: ingestion stores only checked reports.
+   */
   get(format: string): ReportParser | undefined {
     return this.parsers.get(format);
   }
 
   formats(): string[] {
     return [...this.parsers.keys()].sort();
+  }
+}
+
+function checkedParser(parser: ReportParser): ReportParser {
+  return {
+    format: parser.format,
+    kind: parser.kind,
+    async parse(input) {
+      const report = await parser.parse(input);
+      checkParsedReport(parser, report);
+      return report;
+    },
+  };
+}
+
+/**
+ * The rules every parsed report must follow before it reaches the store, built-in or from a
+ * module: the kind the parser is registered for; no control characters other than tab and line
+ * feed in any text (file paths, suites, test names, messages; PostgreSQL's text columns cannot
+ * even hold NUL); counters of non-negative integers with `covered <= total`; known outcomes and
+ * durations that are non-negative numbers or `null`. A report breaking them is refused with an
+ * `InputError` (400) naming the file or test case and the field, and nothing is stored.
+ */
+export function checkParsedReport(
+  parser: Pick<ReportParser, 'format' | 'kind'>,
+  report: ParsedReport,
+): void {
+  const what = `The ${parser.format} report`;
+  if (report?.kind !== parser.kind) {
+    throw new InputError(
+      `${what} was read as a '${String(
+        report?.kind,
+      )}' report, but the format is registered for '${parser.kind}'`,
+    );
+  }
+  if (report.kind === 'coverage') {
+    checkCounters(what, 'totals', report.totals);
+    report.files.forEach((file, i) => {
+      const where = `file ${i + 1}`;
+      checkText(what, where, 'path', file.path);
+      checkCounters(what, `${where} ("${excerpt(file.path, 80)}")`, file);
+    });
+    return;
+  }
+  report.cases.forEach((c, i) => {
+    const where = `test case ${i + 1}`;
+    checkText(what, where, 'suite', c.suite);
+    checkText(what, where, 'name', c.name);
+    if (c.message !== undefined) {
+      checkText(what, where, 'message', c.message);
+    }
+    if (!OUTCOMES.has(c.outcome)) {
+      throw new InputError(
+        `${what}: ${where} has the outcome '${excerpt(
+          String(c.outcome),
+        )}' (passed, failed, errored or skipped expected)`,
+      );
+    }
+    if (
+      c.durationMs !== null &&
+      !(typeof c.durationMs === 'number' && c.durationMs >= 0)
+    ) {
+      throw new InputError(
+        `${what}: ${where} has the duration ${String(
+          c.durationMs,
+        )} ms (a non-negative number or null expected)`,
+      );
+    }
+  });
+}
+
+function checkText(what: string, where: string, field: string, value: string) {
+  if (typeof value !== 'string') {
+    throw new InputError(`${what}: ${where} has no text ${field}`);
+  }
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (isRefusedControl(c)) {
+      throw new InputError(
+        `${what}: ${where} holds the control character ${charName(
+          c,
+        )} in its ${field} ("${excerpt(
+          value,
+          80,
+        )}"); reports must not contain control characters other than tab and line feed`,
+      );
+    }
+  }
+}
+
+function checkCounters(
+  what: string,
+  where: string,
+  counters: Partial<Record<CoverageMetric, CoverageCounter | null>>,
+) {
+  for (const metric of COVERAGE_METRICS) {
+    const c = counters[metric];
+    if (c === null) continue;
+    const valid =
+      typeof c === 'object' &&
+      Number.isSafeInteger(c.covered) &&
+      Number.isSafeInteger(c.total) &&
+      c.covered >= 0 &&
+      c.covered <= c.total;
+    if (!valid) {
+      throw new InputError(
+        `${what}: ${where} has ${metric} ${excerpt(
+          JSON.stringify(c) ?? 'undefined',
+          80,
+        )} (whole numbers with 0 <= covered <= total, or null, expected)`,
+      );
+    }
   }
 }

@@ -35,6 +35,19 @@ export function detach(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
 }
 
+/** `U+0000`: how error messages name a character. */
+export function charName(codePoint: number): string {
+  return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A control character that reports must not hand to the store: C0 controls other than tab and
+ * line feed, DEL and the C1 controls.
+ */
+export function isRefusedControl(c: number): boolean {
+  return (c < 0x20 && c !== 9 && c !== 10) || (c >= 0x7f && c <= 0x9f);
+}
+
 /** Shortens `s` for an error message. */
 export function excerpt(s: string, max = 40): string {
   let clean = '';
@@ -63,7 +76,7 @@ export function pathProblem(path: string): string | undefined {
       return `file path "${excerpt(
         path,
         80,
-      )}" contains a control character (code ${c})`;
+      )}" contains the control character ${charName(c)}`;
     }
   }
   return undefined;

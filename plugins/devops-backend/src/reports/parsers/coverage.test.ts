@@ -414,7 +414,7 @@ describe('hostile and malformed coverage input', () => {
     [
       'binary garbage',
       'hostile/binary-garbage.gz',
-      /^Cobertura XML line 1: not an XML document/,
+      /^Cobertura XML line 1: not an XML document \(it starts with "\\u001f/,
     ],
     [
       'an empty body',
@@ -429,17 +429,32 @@ describe('hostile and malformed coverage input', () => {
     [
       'a control character in a file name',
       'hostile/cobertura-control-char-path.xml',
-      /^Cobertura XML line 4: file path "src\/a\\tb.js" contains a control character \(code 9\)$/,
+      /^Cobertura XML line 4: file path "src\/a\\tb.js" contains the control character U\+0009$/,
     ],
     [
       'a NUL character reference',
       'hostile/cobertura-nul-char-ref.xml',
-      /line 4: character reference "&#0;" is not a valid XML character/,
+      /^Cobertura XML line 4: character reference "&#0;" \(U\+0000\) is not a character XML allows$/,
+    ],
+    [
+      'a raw control character (BEL) in a file name',
+      'hostile/cobertura-raw-control-char.xml',
+      /^Cobertura XML line 4: character U\+0007 is not allowed in XML/,
     ],
   ])('Cobertura refuses %s', async (_what, file, message) => {
     const error = await parseError(cobertura, fixture(file));
     expect(error).toBeInstanceOf(InputError);
     expect(error.message).toMatch(message);
+  });
+
+  it('refuses a control character reference in a JaCoCo source file name', async () => {
+    const error = await parseError(
+      jacoco,
+      fixture('hostile/jacoco-control-char-ref.xml'),
+    );
+    expect(error.message).toBe(
+      'JaCoCo XML line 3: character reference "&#x1;" (U+0001) is not a character XML allows',
+    );
   });
 
   it('refuses XXE through a parameter entity to an http URL (JaCoCo)', async () => {
@@ -489,7 +504,7 @@ describe('hostile and malformed coverage input', () => {
     [
       'a NUL in a file name',
       'hostile/lcov-nul-in-path.info',
-      /^LCOV line 2: file path "src\/evil\\u0000name.js" contains a control character/,
+      /^LCOV line 2: the control character U\+0000 in "SF:src\/evil\\u0000name.js" \(LCOV is text: a raw control byte means a corrupt or binary file\)$/,
     ],
     [
       'a truncated record',
@@ -500,12 +515,17 @@ describe('hostile and malformed coverage input', () => {
     [
       'binary garbage',
       'hostile/binary-garbage.gz',
-      /^LCOV line 1: unknown record/,
+      /^LCOV line 1: the control character U\+001F in "\\u001f/,
     ],
     [
       'a Cobertura file',
       'real/c8-cobertura.xml',
       /^LCOV line 1: unknown record "<\?xml version="1.0" \?>"$/,
+    ],
+    [
+      'a raw control byte in a function name',
+      'hostile/lcov-raw-control-bytes.info',
+      /^LCOV line 3: the control character U\+0001 in "FN:1,add\\u0001er" \(LCOV is text: a raw control byte means a corrupt or binary file\)$/,
     ],
   ])('LCOV refuses %s', async (_what, file, message) => {
     expect((await parseError(lcov, fixture(file))).message).toMatch(message);
@@ -549,6 +569,11 @@ describe('hostile and malformed coverage input', () => {
       'binary garbage',
       'hostile/binary-garbage.gz',
       /^Istanbul coverage-summary JSON line 1: not a JSON document/,
+    ],
+    [
+      'a \\u0000 escape in a file name',
+      'hostile/istanbul-summary-nul-escape.json',
+      /^Istanbul coverage-summary JSON line 2: the escape "\\u0000" stands for the control character U\+0000, which reports must not contain$/,
     ],
   ])('Istanbul summary refuses %s', async (_what, file, message) => {
     expect((await parseError(summary, fixture(file))).message).toMatch(message);

@@ -255,6 +255,21 @@ describe('hostile and malformed JUnit input', () => {
       /^JUnit XML line 1: not an XML document/,
     ],
     ['an empty body', 'hostile/empty.txt', /^JUnit XML: the report is empty$/],
+    [
+      'a NUL byte in a test name',
+      'hostile/junit-nul-in-test-name.xml',
+      /^JUnit XML line 5: character U\+0000 is not allowed in XML \(XML 1\.0 allows tab, line feed, carriage return and characters from U\+0020, except U\+FFFE, U\+FFFF and unpaired surrogates\)$/,
+    ],
+    [
+      'a NUL character reference in a test name',
+      'hostile/junit-nul-char-ref.xml',
+      /^JUnit XML line 4: character reference "&#0;" \(U\+0000\) is not a character XML allows$/,
+    ],
+    [
+      'an escape character (terminal colours) in CDATA',
+      'hostile/junit-control-char-in-cdata.xml',
+      /^JUnit XML line 6: character U\+001B is not allowed in XML/,
+    ],
   ])('refuses %s', async (_what, file, message) => {
     expect((await parseError(junit, fixture(file))).message).toMatch(message);
   });
@@ -306,6 +321,19 @@ describe('hostile and malformed JUnit input', () => {
       'latin1',
     );
     expect((await cases(latin1))[0].suite).toBe('caf\u00e9');
+  });
+
+  it('stores line ends as \\n: CRLF text and &#13;&#10; in attributes (Windows tools)', async () => {
+    const list = await cases(
+      Buffer.from(
+        '<testsuite name="s">\r\n<testcase classname="c" name="a">\r\n<failure>expected 1\r\n  got 2\r\n</failure></testcase>\r\n' +
+          '<testcase classname="c" name="b"><error message="boom&#13;&#10;at line 3&#13;"/></testcase></testsuite>',
+      ),
+    );
+    expect(list.map(c => c.message)).toEqual([
+      'expected 1\n  got 2',
+      'boom\nat line 3',
+    ]);
   });
 
   it('decodes multi-byte UTF-8 characters split across chunks', async () => {

@@ -25,8 +25,17 @@ export function parseDurationMs(time: string | undefined): number | null {
   return Math.round(seconds * 1e6) / 1e3;
 }
 
+/**
+ * Line ends as XML processors deliver them (`\r\n` and a lone `\r` become `\n`), for the
+ * character references that carry them past the scanner too (`&#13;&#10;` in Surefire's
+ * messages): what is stored holds no control character other than tab and line feed.
+ */
+function normalizeLineEnds(s: string): string {
+  return s.indexOf('\r') === -1 ? s : s.replace(/\r\n?/g, '\n');
+}
+
 function clip(s: string): string {
-  const t = s.trim();
+  const t = normalizeLineEnds(s).trim();
   return t.length > MAX_MESSAGE_LENGTH ? t.slice(0, MAX_MESSAGE_LENGTH) : t;
 }
 
@@ -70,7 +79,7 @@ class JunitHandler implements XmlHandler {
             : this.rootName;
         if (classname !== undefined && classname !== '') suite = classname;
         this.inCase = true;
-        this.caseName = detach(caseName);
+        this.caseName = detach(normalizeLineEnds(caseName));
         this.caseSuite = this.intern(suite);
         this.caseDuration = parseDurationMs(s.attr('time'));
         this.failure = false;
@@ -170,7 +179,7 @@ class JunitHandler implements XmlHandler {
   private intern(s: string): string {
     let v = this.interned.get(s);
     if (v === undefined) {
-      v = detach(s);
+      v = detach(normalizeLineEnds(s));
       this.interned.set(v, v);
     }
     return v;
@@ -193,7 +202,10 @@ class JunitHandler implements XmlHandler {
  *   `<testsuite>`'s name (else the root `<testsuites>`'s name).
  * - Duration: `time` in seconds, converted to milliseconds; `null` when absent or not a number.
  * - Message: the `message` attribute of the deciding `<error>`/`<failure>`, else the first
- *   500 characters of its text, else its `type`.
+ *   500 characters of its text, else its `type`. Line ends in messages, names and suites are
+ *   normalised to `\n` (Windows tools write `\r\n`, as text or as `&#13;&#10;`).
+ * - Characters: XML's own rules (no NUL or other C0 control except tab, LF, CR; not even as
+ *   `&#0;`); what reaches the store holds no control character other than tab and line feed.
  * - Root: `<testsuites>` or `<testsuite>`. A well-formed report without any test case (JUnit 5 and
  *   Surefire write such files for classes without tests) is accepted as a run of 0 tests; an empty
  *   body is refused.

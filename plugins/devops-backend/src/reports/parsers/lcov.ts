@@ -8,6 +8,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-node';
 import {
   byteOrderMark,
+  charName,
   excerpt,
   hash53Bytes,
   pathProblem,
@@ -227,7 +228,33 @@ class LcovReader {
     return stop > i && v >= 0 ? v : -1;
   }
 
+  /**
+   * Refuses a raw control byte (C0 other than tab, DEL, or a UTF-8 encoded C1 control) in the
+   * line `b[s..e)`. Every line but the plain `DA:<n>,<n>` ones of the fast path (digits and a
+   * comma only) comes through here.
+   */
+  private refuseControlBytes(b: Buffer, s: number, e: number): void {
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x20 && c !== 0x7f && c !== 0xc2) continue;
+      let code = -1;
+      if (c < 0x20 ? c !== 9 : c === 0x7f) code = c;
+      else if (c === 0xc2 && b[i + 1] >= 0x80 && b[i + 1] <= 0x9f)
+        code = b[i + 1];
+      if (code !== -1) {
+        this.sawContent = true;
+        throw this.fail(
+          `the control character ${charName(code)} in "${excerpt(
+            this.text(b, s, Math.min(e, s + 60)),
+            60,
+          )}" (LCOV is text: a raw control byte means a corrupt or binary file)`,
+        );
+      }
+    }
+  }
+
   private record(b: Buffer, s: number, e: number): void {
+    this.refuseControlBytes(b, s, e);
     const c0 = b[s];
     const c1 = b[s + 1];
     const c2 = b[s + 2];
@@ -674,6 +701,8 @@ function fromSummary(hit: number, found: number): CoverageCounter {
  *   the k-th FNDA of a name is paired with the k-th FN of that name. The figures then match the
  *   FNF/FNH the producer wrote.
  * - Statements: `null` (LCOV carries none).
+ * - A raw control byte (C0 other than tab, DEL, C1) anywhere in a line fails the report with the
+ *   line number: LCOV is text, and the store takes no control characters.
  */
 export class LcovParser implements ReportParser {
   readonly format = 'lcov';

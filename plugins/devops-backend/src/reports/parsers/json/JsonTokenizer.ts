@@ -1,5 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { countNewlines, excerpt, reportError } from '../common';
+import {
+  charName,
+  countNewlines,
+  excerpt,
+  isRefusedControl,
+  reportError,
+} from '../common';
 
 /** A JSON scalar. */
 export type JsonScalar = string | number | boolean | null;
@@ -28,6 +34,16 @@ const EXPECT_EOF = 6; // after the top-level value
 
 const NUMBER_RE = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
+/** Options of a `JsonTokenizer`. */
+export interface JsonTokenizerOptions {
+  /**
+   * Let escapes such as `\u0000`, `\b` or `\r` put control characters into strings. Off by
+   * default: reports feed a store that takes no control characters other than tab and line feed,
+   * so such strings are refused where they are read, with the line.
+   */
+  allowControlChars?: boolean;
+}
+
 /**
  * A streaming JSON tokenizer: strict RFC 8259 grammar, one top-level value, bounded token length
  * and nesting depth. Keeps only the unconsumed tail of the input and the container stack.
@@ -42,10 +58,15 @@ export class JsonTokenizer {
   private readonly stack: boolean[] = [];
   private sawValue = false;
 
+  private readonly allowControlChars: boolean;
+
   constructor(
     private readonly label: string,
     private readonly handler: JsonHandler,
-  ) {}
+    options: JsonTokenizerOptions = {},
+  ) {
+    this.allowControlChars = options.allowControlChars ?? false;
+  }
 
   write(chunk: string): void {
     if (this.pos > 0) this.lineBase += countNewlines(this.buf, 0, this.pos);
@@ -259,9 +280,34 @@ export class JsonTokenizer {
       if (c === 34) return i;
       if (c === 92) i++;
       else if (c < 0x20)
-        throw this.errorAt(i, 'invalid JSON: control character in a string');
+        throw this.errorAt(
+          i,
+          `invalid JSON: control character ${charName(
+            c,
+          )} in a string (JSON requires it escaped)`,
+        );
+      else if (c >= 0x7f && c <= 0x9f && !this.allowControlChars)
+        throw this.errorAt(
+          i,
+          `control character ${charName(
+            c,
+          )} in a string, which reports must not contain`,
+        );
     }
     return -1;
+  }
+
+  /** The character `code` written as the escape `escape` at `offset`, unless it is refused. */
+  private control(offset: number, code: number, escape: string): string {
+    if (!this.allowControlChars && isRefusedControl(code)) {
+      throw this.errorAt(
+        offset,
+        `the escape "${escape}" stands for the control character ${charName(
+          code,
+        )}, which reports must not contain`,
+      );
+    }
+    return String.fromCharCode(code);
   }
 
   private unescape(from: number, to: number): string {
@@ -281,16 +327,16 @@ export class JsonTokenizer {
           out += e;
           break;
         case 'b':
-          out += '\b';
+          out += this.control(i, 8, '\\b');
           break;
         case 'f':
-          out += '\f';
+          out += this.control(i, 12, '\\f');
           break;
         case 'n':
           out += '\n';
           break;
         case 'r':
-          out += '\r';
+          out += this.control(i, 13, '\\r');
           break;
         case 't':
           out += '\t';
@@ -299,7 +345,7 @@ export class JsonTokenizer {
           const hex = buf.slice(i + 2, i + 6);
           if (!/^[0-9a-fA-F]{4}$/.test(hex))
             throw this.errorAt(i, 'invalid JSON: bad \\u escape');
-          out += String.fromCharCode(parseInt(hex, 16));
+          out += this.control(i, parseInt(hex, 16), `\\u${hex}`);
           i += 4;
           break;
         }

@@ -1,5 +1,11 @@
 import { InputError } from '@backstage/errors';
-import { countNewlines, decodeChunks, excerpt, reportError } from '../common';
+import {
+  charName,
+  countNewlines,
+  decodeChunks,
+  excerpt,
+  reportError,
+} from '../common';
 
 /** Receives the elements of a document as the scanner meets them. */
 export interface XmlHandler {
@@ -71,6 +77,16 @@ function firstLine(buf: string, start: number, end: number): string {
   return nl === -1 ? s : s.slice(0, nl);
 }
 
+/**
+ * Characters outside XML 1.0's `Char` production (#x9 | #xA | #xD | [#x20-#xD7FF] |
+ * [#xE000-#xFFFD] | [#x10000-#x10FFFF]) as UTF-16: C0 controls other than tab, LF and CR, U+FFFE,
+ * U+FFFF and unpaired surrogates. Without the `u` flag the search stays on V8's one-byte fast path
+ * for ASCII and Latin-1 text.
+ */
+const ILLEGAL_CHAR =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function isXmlChar(cp: number): boolean {
   return (
     cp === 0x9 ||
@@ -134,11 +150,18 @@ export class XmlScanner {
     this.pos = 0;
     this.ampCursor = -2;
     this.ltCursor = -2;
+    this.checkChars(rest.length);
     this.run(false);
   }
 
   /** Signals the end of the document and checks that it is complete. */
   end(): void {
+    if (this.pendingHighSurrogate) {
+      throw this.errorAt(
+        this.buf.length,
+        'character U+D800-U+DBFF (an unpaired surrogate) is not allowed in XML',
+      );
+    }
     this.run(true);
     if (this.mode === MODE_COMMENT) {
       throw this.errorAt(
@@ -199,6 +222,63 @@ export class XmlScanner {
       this.ltFrom = from;
     }
     return this.ltCursor;
+  }
+
+  /** The previous chunk ended with a high surrogate whose low half is in the next chunk. */
+  private pendingHighSurrogate = false;
+
+  /**
+   * Refuses any character outside XML's `Char` production in the text added at `from` (names,
+   * attribute values, text, CDATA, comments, declarations alike). The markup before it is scanned
+   * first, so that the first problem in document order is the one reported, whatever the chunking.
+   */
+  private checkChars(from: number): void {
+    const buf = this.buf;
+    const re = ILLEGAL_CHAR;
+    re.lastIndex = from;
+    let m = re.exec(buf);
+    // A low surrogate at the start of this chunk completes a pair split by the previous chunk.
+    if (
+      m &&
+      m.index === from &&
+      this.pendingHighSurrogate &&
+      (buf.charCodeAt(from) & 0xfc00) === 0xdc00
+    ) {
+      re.lastIndex = from + 1;
+      m = re.exec(buf);
+    }
+    this.pendingHighSurrogate = false;
+    if (
+      m &&
+      m.index === buf.length - 1 &&
+      (buf.charCodeAt(m.index) & 0xfc00) === 0xd800
+    ) {
+      // A pair split between chunks: checked when the next chunk arrives.
+      this.pendingHighSurrogate = true;
+      m = null;
+    }
+    if (!m) return;
+    const bad = m.index;
+    const line = this.lineAt(bad);
+    const name = charName(buf.codePointAt(bad) ?? 0);
+    // Report earlier problems first: scan what precedes the character as if the input ended there.
+    this.buf = buf.slice(0, bad);
+    this.run(false);
+    if (!this.sawAnything && !/\S/.test(this.buf)) {
+      // Binary data (a gzip body sent without Content-Encoding, an image...).
+      throw reportError(
+        this.label,
+        line,
+        `not an XML document (it starts with "${excerpt(
+          firstLine(buf, bad, buf.length),
+        )}")`,
+      );
+    }
+    throw reportError(
+      this.label,
+      line,
+      `character ${name} is not allowed in XML (XML 1.0 allows tab, line feed, carriage return and characters from U+0020, except U+FFFE, U+FFFF and unpaired surrogates)`,
+    );
   }
 
   /** Value of an attribute of the start tag being reported, entities decoded. */
@@ -425,7 +505,11 @@ export class XmlScanner {
           if (!isXmlChar(cp)) {
             throw this.errorAt(
               offset + amp,
-              `character reference "&${ref};" is not a valid XML character`,
+              `character reference "&${excerpt(ref)};" (${
+                Number.isFinite(cp) && cp <= 0x10ffff
+                  ? charName(cp)
+                  : 'out of range'
+              }) is not a character XML allows`,
             );
           }
           rep = String.fromCodePoint(cp);
@@ -530,7 +614,10 @@ export class XmlScanner {
         );
       }
       const amp = this.nextAmp(vs);
-      this.addAttribute(pos, an, anEnd, vs, j, amp !== -1 && amp < j);
+      const hasAmp = amp !== -1 && amp < j;
+      // Entity and character references are checked whether or not the value is read.
+      if (hasAmp) this.decode(buf.slice(amp, j), amp);
+      this.addAttribute(pos, an, anEnd, vs, j, hasAmp);
       i = j + 1;
     }
     const name = buf.slice(pos + 1, nameEnd);

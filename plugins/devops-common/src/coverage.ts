@@ -3,6 +3,7 @@ export const COVERAGE_FORMATS = [
   'lcov',
   'cobertura',
   'jacoco',
+  'clover',
   'istanbul-summary',
 ] as const;
 /** @public */

@@ -29,6 +29,22 @@ export type ParsedReport = ParsedCoverageReport | ParsedTestReport;
  * A parser rejects malformed, truncated or hostile input by throwing `InputError` from
  * `@backstage/errors` with a message naming the problem (and, where it can, the line); the
  * ingestion API answers 400 and stores nothing.
+ *
+ * What a parser returns is checked by the backend before anything is stored, for built-in and
+ * module parsers alike, and a report breaking these rules gets a 400 naming the file or test case
+ * and the field:
+ * - `kind` is the parser's own `kind`;
+ * - no text (file paths, suites, test names, messages) holds a control character other than tab
+ *   and line feed: no NUL (PostgreSQL's text columns cannot hold it), no carriage return
+ *   (normalise line ends to `\n`), no other C0 control, DEL or C1 control;
+ * - every coverage counter is `null` or whole numbers with `0 <= covered <= total`;
+ * - outcomes are `passed`, `failed`, `errored` or `skipped`; durations are `null` or `>= 0`.
+ * Refuse such input early where the format allows, with the line: the check is the last line of
+ * defence, and it cannot say where in the file the character was.
+ *
+ * Totals: when the format carries the producer's own integer totals (Cobertura's
+ * `lines-valid`/`branches-valid`, JaCoCo's report-level counters, Clover's project metrics),
+ * `totals` are those; `files` come from the per-file or per-line data, so their sum may differ.
  * @public
  */
 export interface ReportParser {
@@ -40,7 +56,7 @@ export interface ReportParser {
 
 /**
  * Adds report formats to the DevOps backend. The built-in parsers (LCOV, Cobertura, JaCoCo,
- * Istanbul json-summary, JUnit) are registered through this extension point too; registering a
+ * Clover, Istanbul json-summary, JUnit) are registered through this extension point too; registering a
  * format twice fails at start-up.
  * @public
  */

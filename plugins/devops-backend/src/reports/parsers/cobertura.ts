@@ -7,13 +7,15 @@ import {
   ReportParser,
 } from '@devops-growth/backstage-plugin-devops-node';
 import {
-  addCounters,
+  FileSummaries,
+  counter,
   detach,
   parseCount,
   pathProblem,
   reportError,
 } from './common';
 import { XmlHandler, XmlScanner, scanXml } from './xml/XmlScanner';
+import { lineCountAttr, lineNumberAttr } from './xml/lineAttributes';
 
 const LABEL = 'Cobertura XML';
 
@@ -36,8 +38,7 @@ function parseConditionCoverage(s: string): [number, number] | undefined {
 }
 
 class CoberturaHandler implements XmlHandler {
-  readonly files: FileCoverage[] = [];
-  private readonly byPath = new Map<string, FileCoverage>();
+  private readonly summaries = new FileSummaries();
   private sawMethod = false;
   private sawClass = false;
 
@@ -53,10 +54,20 @@ class CoberturaHandler implements XmlHandler {
   private methodHits = -1;
   private methodLineHit = false;
 
+  /** The root's `lines-valid`/`lines-covered` and `branches-valid`/`branches-covered`. */
+  private rootLines: CoverageCounter | undefined;
+  private rootBranches: CoverageCounter | undefined;
+
   open(s: XmlScanner, name: string): void {
     switch (name) {
       case 'line':
         this.line(s);
+        return;
+      case 'coverage':
+        if (s.depth() === 0) {
+          this.rootLines = rootTotal(s, 'lines');
+          this.rootBranches = rootTotal(s, 'branches');
+        }
         return;
       case 'class': {
         if (this.inClass) throw s.error('<class> nested in <class>');
@@ -105,28 +116,8 @@ class CoberturaHandler implements XmlHandler {
 
   private line(s: XmlScanner): void {
     if (!this.inClass) throw s.error('<line> outside <class>');
-    const numberAttr = s.attr('number');
-    const number = parseCount(numberAttr);
-    if (number < 0) {
-      throw s.error(
-        numberAttr === undefined
-          ? '<line> without a number attribute'
-          : `invalid line number="${numberAttr}"`,
-      );
-    }
-    const hitsAttr = s.attr('hits');
-    let hits = parseCount(hitsAttr);
-    if (hits < 0) {
-      // Some producers write large counts in exponent or decimal notation.
-      hits = Number(hitsAttr);
-      if (hitsAttr === undefined || hitsAttr.trim() === '' || !(hits >= 0)) {
-        throw s.error(
-          hitsAttr === undefined
-            ? `<line number="${number}"> without a hits attribute`
-            : `invalid hits="${hitsAttr}" on line ${number}`,
-        );
-      }
-    }
+    const number = lineNumberAttr(s, 'number');
+    const hits = lineCountAttr(s, 'hits', number, 'number');
     let value = hits > 0 ? 1 : 0;
     if (s.attr('branch') === 'true') {
       const cc = s.attr('condition-coverage');
@@ -179,16 +170,7 @@ class CoberturaHandler implements XmlHandler {
         : null,
       statements: null,
     };
-    const existing = this.byPath.get(path);
-    if (existing) {
-      // The same filename again after other files: counters are added (see the parser's doc).
-      existing.lines = addCounters(existing.lines, summary.lines);
-      existing.branches = addCounters(existing.branches, summary.branches);
-      existing.functions = addCounters(existing.functions, summary.functions);
-    } else {
-      this.byPath.set(path, summary);
-      this.files.push(summary);
-    }
+    this.summaries.add(summary);
     this.path = undefined;
     this.lines = new Map();
     this.fnTotal = 0;
@@ -205,28 +187,33 @@ class CoberturaHandler implements XmlHandler {
         'the report has no <class> elements (no files)',
       );
     }
-    const totals = {
-      lines: { covered: 0, total: 0 } as CoverageCounter,
-      branches: { covered: 0, total: 0 } as CoverageCounter,
-      functions: this.sawMethod
-        ? ({ covered: 0, total: 0 } as CoverageCounter)
-        : null,
-      statements: null,
-    };
-    for (const f of this.files) {
-      if (this.sawMethod && !f.functions)
-        f.functions = { covered: 0, total: 0 };
-      totals.lines.covered += f.lines!.covered;
-      totals.lines.total += f.lines!.total;
-      totals.branches.covered += f.branches!.covered;
-      totals.branches.total += f.branches!.total;
-      if (totals.functions) {
-        totals.functions.covered += f.functions!.covered;
-        totals.functions.total += f.functions!.total;
-      }
-    }
-    return { kind: 'coverage', totals, files: this.files };
+    const files = this.summaries.files;
+    // With any <method> in the report, a file without one has 0 of 0 functions.
+    if (this.sawMethod) for (const f of files) f.functions ??= counter();
+    const totals = this.summaries.sum();
+    // The producer's own totals win over the sums of the per-line data (see the parser's doc).
+    if (this.rootLines) totals.lines = this.rootLines;
+    if (this.rootBranches) totals.branches = this.rootBranches;
+    return { kind: 'coverage', totals, files };
   }
+}
+
+/** `<coverage lines-valid="25" lines-covered="22">` -> { covered: 22, total: 25 }. */
+function rootTotal(
+  s: XmlScanner,
+  metric: 'lines' | 'branches',
+): CoverageCounter | undefined {
+  const validAttr = s.attr(`${metric}-valid`);
+  const coveredAttr = s.attr(`${metric}-covered`);
+  if (validAttr === undefined || coveredAttr === undefined) return undefined;
+  const total = parseCount(validAttr);
+  const covered = parseCount(coveredAttr);
+  if (total < 0 || covered < 0 || covered > total) {
+    throw s.error(
+      `<coverage> needs whole numbers ${metric}-covered <= ${metric}-valid (${metric}-covered="${coveredAttr}" ${metric}-valid="${validAttr}")`,
+    );
+  }
+  return { covered, total };
 }
 
 /** Two records of one line: covered if either is; branches from the one with more conditions. */
@@ -270,7 +257,12 @@ function mergeLine(a: number, b: number): number {
  * - Functions: one per `<method>`; covered when its `hits` attribute is > 0 or, without that
  *   attribute (Java Cobertura), when any of its lines has hits. `null` when the report has no
  *   `<method>` at all (coverage.py, gcovr do not write them).
- * - Totals are summed from the per-line data, not taken from the rounded `line-rate` attributes.
+ * - Totals: the root's `lines-valid`/`lines-covered` and `branches-valid`/`branches-covered`, the
+ *   producer's own integers, when it writes them (Istanbul, c8, Java Cobertura, coverage.py,
+ *   gcovr all do); else summed from the per-line data. Never the rounded `line-rate`. The sum of
+ *   the files can be lower than the totals: Istanbul leaves branches on lines without a
+ *   statement (default parameters) out of the per-line data but counts them at the root, so the
+ *   root agrees with the LCOV and json-summary of the same run. Functions are always summed.
  * - Statements: `null` (Cobertura has no statement counts).
  */
 export class CoberturaParser implements ReportParser {

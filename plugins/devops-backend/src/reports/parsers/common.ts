@@ -1,6 +1,11 @@
 import { isAscii } from 'node:buffer';
 import { InputError } from '@backstage/errors';
-import { CoverageCounter } from '@devops-growth/backstage-plugin-devops-common';
+import {
+  COVERAGE_METRICS,
+  CoverageCounter,
+  CoverageTotals,
+  FileCoverage,
+} from '@devops-growth/backstage-plugin-devops-common';
 
 /** Builds the `InputError` every parser throws: `<label> line <n>: <problem>`. */
 export function reportError(
@@ -80,6 +85,42 @@ export function pathProblem(path: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The per-file summaries of a coverage report in the order files first appear. A path seen again
+ * (the same file in two packages, groups or class runs) has its counters added to the first.
+ */
+export class FileSummaries {
+  readonly files: FileCoverage[] = [];
+  private readonly byPath = new Map<string, FileCoverage>();
+
+  add(summary: FileCoverage): void {
+    const existing = this.byPath.get(summary.path);
+    if (!existing) {
+      this.byPath.set(summary.path, summary);
+      this.files.push(summary);
+      return;
+    }
+    for (const m of COVERAGE_METRICS) {
+      existing[m] = addCounters(existing[m], summary[m]);
+    }
+  }
+
+  /** The sum of the files, per metric (`null` where no file carries the metric). */
+  sum(): CoverageTotals {
+    const totals: CoverageTotals = {
+      lines: null,
+      branches: null,
+      functions: null,
+      statements: null,
+    };
+    for (const f of this.files) {
+      for (const m of COVERAGE_METRICS)
+        totals[m] = addCounters(totals[m], f[m]);
+    }
+    return totals;
+  }
 }
 
 /** A mutable covered/total pair. */

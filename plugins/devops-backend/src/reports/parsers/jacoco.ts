@@ -9,7 +9,7 @@ import {
   ReportParser,
 } from '@devops-growth/backstage-plugin-devops-node';
 import {
-  addCounters,
+  FileSummaries,
   detach,
   parseCount,
   pathProblem,
@@ -45,8 +45,7 @@ function zeroTotals(): CoverageTotals {
 }
 
 class JacocoHandler implements XmlHandler {
-  readonly files: FileCoverage[] = [];
-  private readonly byPath = new Map<string, FileCoverage>();
+  private readonly summaries = new FileSummaries();
   private readonly totals = zeroTotals();
   private sawReportCounter = false;
   private packageName: string | undefined;
@@ -97,17 +96,8 @@ class JacocoHandler implements XmlHandler {
     } else if (name === 'sourcefile' && this.file) {
       const file = this.file;
       this.file = undefined;
-      const existing = this.byPath.get(file.path);
-      if (existing) {
-        // The same package in several groups (modules): counters are added.
-        existing.lines = addCounters(existing.lines, file.lines);
-        existing.branches = addCounters(existing.branches, file.branches);
-        existing.functions = addCounters(existing.functions, file.functions);
-        existing.statements = addCounters(existing.statements, file.statements);
-      } else {
-        this.byPath.set(file.path, file);
-        this.files.push(file);
-      }
+      // The same package in several groups (modules): counters are added.
+      this.summaries.add(file);
     }
   }
 
@@ -136,28 +126,16 @@ class JacocoHandler implements XmlHandler {
   }
 
   finish(): ParsedCoverageReport {
-    if (this.files.length === 0) {
+    const files = this.summaries.files;
+    if (files.length === 0) {
       throw reportError(
         LABEL,
         undefined,
         'the report has no <sourcefile> elements (no files)',
       );
     }
-    let totals = this.totals;
-    if (!this.sawReportCounter) {
-      totals = zeroTotals();
-      for (const f of this.files) {
-        for (const m of [
-          'lines',
-          'branches',
-          'functions',
-          'statements',
-        ] as const) {
-          totals[m] = addCounters(totals[m], f[m]);
-        }
-      }
-    }
-    return { kind: 'coverage', totals, files: this.files };
+    const totals = this.sawReportCounter ? this.totals : this.summaries.sum();
+    return { kind: 'coverage', totals, files };
   }
 }
 

@@ -5,7 +5,7 @@ import { CoberturaParser } from './cobertura';
 import { IstanbulSummaryParser } from './istanbulSummary';
 import { JacocoParser } from './jacoco';
 import { LcovParser } from './lcov';
-import { chunks, fixture, parseBoth, parseError } from './testUtils';
+import { fixture, parseBoth, parseError } from './testUtils';
 
 const lcov = new LcovParser();
 const cobertura = new CoberturaParser();
@@ -633,6 +633,5 @@ describe('hostile and malformed coverage input', () => {
       text() as unknown as AsyncIterable<Buffer>,
     )) as ParsedCoverageReport;
     expect(report.totals.lines).toEqual(c(1, 1));
-    expect(chunks).toBeDefined();
   });
 });

@@ -78,7 +78,6 @@ export class JsonTokenizer {
 
   end(): void {
     this.run(true);
-    if (!this.sawValue) throw this.errorAt(this.buf.length, 'no JSON value');
     if (this.stack.length > 0) {
       throw this.errorAt(
         this.buf.length,
@@ -87,6 +86,7 @@ export class JsonTokenizer {
         }`,
       );
     }
+    if (!this.sawValue) throw this.errorAt(this.buf.length, 'no JSON value');
   }
 
   /** Nesting depth of the token being reported (the top-level value is at depth 0). */

@@ -328,7 +328,11 @@ export class XmlScanner {
     return reportError(this.label, this.lineAt(offset), problem);
   }
 
+  /** The input has ended (set by `end()`): nothing more will arrive to complete a token. */
+  private final = false;
+
   private run(final: boolean): void {
+    this.final = final;
     const buf = this.buf;
     const len = buf.length;
     let pos = this.pos;
@@ -341,13 +345,23 @@ export class XmlScanner {
       if (buf.charCodeAt(pos) !== LT) {
         const lt = buf.indexOf('<', pos);
         if (lt === -1) {
+          if (!final && this.stack.length === 0 && this.excerptCut(pos, len)) {
+            // Text outside the root: wait for the whole first line of it, so that the error
+            // quotes the same text however the input is cut.
+            break;
+          }
           let end = len;
           if (!final && this.stack.length > 0) {
             // Hold back a possibly incomplete entity reference.
             const amp = buf.lastIndexOf('&', len - 1);
             if (amp >= pos && buf.indexOf(';', amp) === -1) {
               if (len - amp > 64) {
-                throw this.errorAt(amp, 'unterminated entity reference');
+                throw this.errorAt(
+                  amp,
+                  `unterminated entity reference "${excerpt(
+                    buf.slice(amp, amp + 12),
+                  )}"`,
+                );
               }
               end = amp;
             }
@@ -396,6 +410,26 @@ export class XmlScanner {
       pos = next;
     }
     this.pos = pos;
+  }
+
+  /**
+   * Whether the first non-space character in `buf[pos..len)` starts an excerpt (see `firstLine`)
+   * that the end of the buffer cuts short.
+   */
+  private excerptCut(pos: number, len: number): boolean {
+    const buf = this.buf;
+    let i = pos;
+    while (i < len && isSpace(buf.charCodeAt(i))) i++;
+    if (i === len || i + 30 <= len) return false;
+    return !/[\r\n]/.test(buf.slice(i, len));
+  }
+
+  /**
+   * Whether an error quoting `buf[pos..pos+12)` must wait for more input to quote the same text
+   * however the input is cut.
+   */
+  private shortOfExcerpt(pos: number, len: number): boolean {
+    return !this.final && pos + 12 > len;
   }
 
   /** Comment or CDATA content, possibly spread over several chunks. */
@@ -532,6 +566,7 @@ export class XmlScanner {
   private startTag(pos: number, len: number): number {
     const buf = this.buf;
     if (!isNameStart(buf.charCodeAt(pos + 1))) {
+      if (this.shortOfExcerpt(pos, len)) return -1;
       throw this.errorAt(
         pos,
         `invalid markup "${excerpt(buf.slice(pos, pos + 12))}"`,
@@ -564,6 +599,7 @@ export class XmlScanner {
         break;
       }
       if (i === before || !isNameStart(c)) {
+        if (!this.final && i + 20 > len) return -1;
         throw this.errorAt(
           i,
           `malformed attribute in <${buf.slice(
@@ -744,6 +780,7 @@ export class XmlScanner {
     ) {
       return -1;
     }
+    if (this.shortOfExcerpt(pos, len)) return -1;
     if (/^<!ENTITY/i.test(buf.slice(pos, pos + 8))) {
       throw this.errorAt(
         pos,

@@ -16,19 +16,14 @@ const entityCount = Number(entitiesArg);
 
 const {
   createRouter,
-  DatabaseDevopsStore,
-  DatabasePerformanceStore,
-  DatabasePerformanceTargetStore,
+  createCoverageArea,
+  createPerformanceArea,
+  EntityAccess,
   ReportParserRegistry,
   builtInReportParsers,
-  QualityService,
-  readQualitySettings,
   PrometheusMetricsProvider,
-  MetricsProviderRegistry,
-  PerformanceService,
-  LoadTestRunner,
-  readPerformanceAnalysisSettings,
   AllowedHosts,
+  migrateToLatest,
 } = require(bundlePath);
 const { ConfigReader } = require('@backstage/config');
 const { stringifyEntityRef } = require('@backstage/catalog-model');
@@ -70,7 +65,6 @@ const knex = knexFactory({
   // The default pool of a Backstage plugin database (knex's default: 2..10).
   pool: { min: 2, max: 10 },
 });
-const database = { getClient: async () => knex };
 
 const entities = new Map();
 for (let i = 1; i <= entityCount; i++) {
@@ -117,42 +111,30 @@ const catalog = {
     entities.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref)),
 };
 
-const store = await DatabaseDevopsStore.create({ database });
-const parsers = new ReportParserRegistry();
-parsers.add(...builtInReportParsers());
-const quality = new QualityService(store, readQualitySettings(config));
-const registry = new MetricsProviderRegistry();
-registry.add(PrometheusMetricsProvider.fromConfig(config));
-const performanceStore = await DatabasePerformanceStore.create({ database });
-const targetStore = await DatabasePerformanceTargetStore.create({ database });
-const analysisSettings = readPerformanceAnalysisSettings(config);
-const runner = new LoadTestRunner(
-  targetStore,
-  analysisSettings.loadTests,
+await migrateToLatest(knex);
+// The plugin's own composition: the same area factories plugin.ts calls (tasks not scheduled).
+const auth = {
+  isPrincipal: (c, type) => c.principal.type === type,
+};
+const context = {
+  config,
   logger,
-);
-
-const router = await createRouter({
-  httpAuth,
-  permissions,
+  knex,
+  auth,
   auditor,
   catalog,
-  store,
-  parsers,
-  quality,
-  maxBodySize: 64 * 1024 * 1024,
-  performance: {
-    service: new PerformanceService(
-      performanceStore,
-      targetStore,
-      registry,
-      analysisSettings,
-    ),
-    targetStore,
-    runner,
-    allowedHosts: AllowedHosts.fromConfig(config),
-  },
-});
+  lifecycle: { addShutdownHook: () => {}, addStartupHook: () => {} },
+  access: new EntityAccess({ auth, httpAuth, permissions, catalog }),
+  allowedHosts: AllowedHosts.fromConfig(config),
+};
+const parsers = new ReportParserRegistry();
+parsers.add(...builtInReportParsers());
+const router = createRouter([
+  createCoverageArea(context, { parsers, maxBodySize: 64 * 1024 * 1024 }),
+  await createPerformanceArea(context, {
+    moduleProviders: [PrometheusMetricsProvider.fromConfig(config)],
+  }),
+]);
 
 const app = express();
 app.use('/api/devops', router);

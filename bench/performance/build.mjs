@@ -19,49 +19,38 @@ export async function buildPerformance() {
   const src = (dir, path) => JSON.stringify(join(dir, 'src', path));
   const contents = `
 export { PrometheusMetricsProvider } from ${src(prometheus, 'index.ts')};
-export { DatabasePerformanceStore } from ${src(
+export { DatabasePerformanceSampleStore } from ${src(
     backend,
-    'performance/DatabasePerformanceStore.ts',
+    'areas/performance/DatabasePerformanceSampleStore.ts',
   )};
 export { MetricsCollector } from ${src(
     backend,
-    'performance/MetricsCollector.ts',
+    'areas/performance/tasks/MetricsCollector.ts',
   )};
 export { MetricsProviderRegistry } from ${src(
     backend,
-    'performance/MetricsProviderRegistry.ts',
+    'areas/performance/MetricsProviderRegistry.ts',
   )};
 export { readPerformanceCollectionSettings } from ${src(
     backend,
-    'performance/collectionSettings.ts',
+    'areas/performance/settings.ts',
   )};
-export { createRouter } from ${src(backend, 'service/router.ts')};
-export { AllowedHosts } from ${src(backend, 'performance/allowedHosts.ts')};
-export { DatabaseDevopsStore } from ${src(
-    backend,
-    'database/DatabaseDevopsStore.ts',
-  )};
+export { migrateToLatest } from ${src(backend, 'database/migrations.ts')};
+export { createRouter } from ${src(backend, 'router.ts')};
+export { AllowedHosts } from ${src(backend, 'egress/AllowedHosts.ts')};
+export { EntityAccess } from ${src(backend, 'http/index.ts')};
 export { ReportParserRegistry } from ${src(
     backend,
-    'service/ReportParserRegistry.ts',
+    'reports/ReportParserRegistry.ts',
   )};
-export { builtInReportParsers } from ${src(backend, 'parsers/index.ts')};
-export { QualityService, readQualitySettings } from ${src(
+export { builtInReportParsers } from ${src(
     backend,
-    'service/QualityService.ts',
+    'reports/parsers/index.ts',
   )};
-export { DatabasePerformanceTargetStore } from ${src(
+export { createCoverageArea } from ${src(backend, 'areas/coverage/index.ts')};
+export { createPerformanceArea } from ${src(
     backend,
-    'performance/DatabasePerformanceTargetStore.ts',
-  )};
-export { LoadTestRunner } from ${src(backend, 'performance/LoadTestRunner.ts')};
-export { PerformanceService } from ${src(
-    backend,
-    'performance/PerformanceService.ts',
-  )};
-export { readPerformanceAnalysisSettings } from ${src(
-    backend,
-    'performance/analysisSettings.ts',
+    'areas/performance/index.ts',
   )};
 `;
   const outfile = join(here, '..', 'out', 'performance.cjs');

@@ -213,7 +213,7 @@ async function main() {
   const out = [];
   out.push(
     '',
-    `One collection tick (Prometheus provider, range ${RANGE}; MetricsCollector + DatabasePerformanceStore on PostgreSQL)`,
+    `One collection tick (Prometheus provider, range ${RANGE}; MetricsCollector + DatabasePerformanceSampleStore on PostgreSQL)`,
     '',
     table([
       [

@@ -1,6 +1,6 @@
 // Child process of `yarn bench:performance`: one collection tick for 10, 100 and 1,000 entities
 // through the real Prometheus provider and MetricsCollector, writing with
-// DatabasePerformanceStore on PostgreSQL; then the per-entity alternative (the same provider
+// DatabasePerformanceSampleStore on PostgreSQL; then the per-entity alternative (the same provider
 // called with one entity at a time) for 1,000 entities. Prints one JSON object.
 //
 // Round trips are counted by wrapping the global fetch (which the provider uses): every call
@@ -14,7 +14,8 @@ const [bundlePath, prometheusUrl, connection, range] = process.argv.slice(2);
 
 const {
   PrometheusMetricsProvider,
-  DatabasePerformanceStore,
+  DatabasePerformanceSampleStore,
+  migrateToLatest,
   MetricsCollector,
   MetricsProviderRegistry,
 } = require(bundlePath);
@@ -77,9 +78,8 @@ const knex = knexFactory({
   connection,
   pool: { min: 1, max: 10 },
 });
-const store = await DatabasePerformanceStore.create({
-  database: { getClient: async () => knex },
-});
+await migrateToLatest(knex);
+const store = new DatabasePerformanceSampleStore(knex);
 const provider = PrometheusMetricsProvider.fromConfig(
   new ConfigReader({
     devops: {

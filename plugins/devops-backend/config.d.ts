@@ -11,6 +11,15 @@ export interface Config {
        */
       maxBodySize?: number | string;
     };
+    /**
+     * Hosts the backend may request on an entity's behalf, for every area: the scrape
+     * provider's `devops-growth.io/metrics-url`, load tests' `devops-growth.io/load-test-url`
+     * and, later, deploy providers. Patterns: `host`, `host:port`, or `*.domain` for any
+     * subdomain; without a port, any port. Without this key every host is allowed. A metrics URL
+     * outside the list fails that entity's collection; a load test against one is refused with 400.
+     */
+    allowedHosts?: string[];
+    /** The coverage & tests area. */
     coverage?: {
       /** The coverage quality gate. Entities override it with `devops-growth.io/coverage-gate`. */
       gate?: {
@@ -19,35 +28,30 @@ export interface Config {
       };
       /** Number of reports in the coverage trend. Defaults to 30. */
       trendLength?: number;
+      /** Test-run analysis. */
+      tests?: {
+        /**
+         * Number of most recent runs (same report name and branch) examined for flaky tests.
+         * Defaults to 10.
+         */
+        flakyWindow?: number;
+        /** Number of slowest tests listed. Defaults to 5. */
+        slowestCount?: number;
+        /** A test slower than this is flagged by a recommendation. Defaults to 10 seconds. */
+        slowTestThreshold?: HumanDuration | string;
+      };
+      /** How long coverage and test reports are kept. */
+      retention?: {
+        /** Reports older than this are deleted. Defaults to 180 days. */
+        maxAge?: HumanDuration | string;
+        /** At most this many reports are kept per entity, report name, kind and branch. Defaults to 500. */
+        maxReportsPerSeries?: number;
+        /** How often pruning runs. Defaults to every hour. */
+        frequency?: HumanDuration | string;
+      };
     };
-    tests?: {
-      /**
-       * Number of most recent runs (same report name and branch) examined for flaky tests.
-       * Defaults to 10.
-       */
-      flakyWindow?: number;
-      /** Number of slowest tests listed. Defaults to 5. */
-      slowestCount?: number;
-      /** A test slower than this is flagged by a recommendation. Defaults to 10 seconds. */
-      slowTestThreshold?: HumanDuration | string;
-    };
-    retention?: {
-      /** Reports older than this are deleted. Defaults to 180 days. */
-      maxAge?: HumanDuration | string;
-      /** At most this many reports are kept per entity, report name, kind and branch. Defaults to 500. */
-      maxReportsPerSeries?: number;
-      /** How often pruning runs. Defaults to every hour. */
-      frequency?: HumanDuration | string;
-    };
+    /** The performance area. */
     performance?: {
-      /**
-       * Hosts the backend may request on an entity's behalf: the scrape provider's
-       * `devops-growth.io/metrics-url` and load tests' `devops-growth.io/load-test-url`.
-       * Patterns: `host`, `host:port`, or `*.domain` for any subdomain; without a port, any port.
-       * Without this key every host is allowed. A metrics URL outside the list fails that
-       * entity's collection; a load test against one is refused with 400.
-       */
-      allowedHosts?: string[];
       /**
        * The built-in `scrape` metrics provider: reads the Prometheus text endpoint an entity
        * declares in `devops-growth.io/metrics-url`, one request per entity and environment per

@@ -8,3 +8,5 @@ export * from './permissions';
 export * from './coverage';
 export * from './api';
 export * from './performance';
+export * from './performanceTargets';
+export * from './text';

@@ -6,3 +6,4 @@
  */
 export * from './parsers';
 export * from './metrics';
+export * from './config';

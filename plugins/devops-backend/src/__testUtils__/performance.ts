@@ -1,5 +1,5 @@
 import { PerformanceMetric } from '@devops-growth/backstage-plugin-devops-common';
-import { PerformanceSampleStore } from '../performance/PerformanceSampleStore';
+import { PerformanceSampleStore } from '../areas/performance/PerformanceSampleStore';
 
 /** The non-null raw values of one metric in [from, to), oldest first. */
 export async function rawValues(

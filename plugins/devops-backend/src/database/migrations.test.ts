@@ -1,15 +1,11 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/databases';
+import { MIGRATIONS_DIRECTORY as migrationsDir } from './migrations';
 
 jest.setTimeout(60_000);
 
-const migrationsDir = resolvePackagePath(
-  '@devops-growth/backstage-plugin-devops-backend',
-  'migrations',
-);
 const migrationFiles = fs
   .readdirSync(migrationsDir)
   .filter(f => f.endsWith('.js'))

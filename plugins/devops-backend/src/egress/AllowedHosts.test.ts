@@ -1,12 +1,10 @@
 import { ConfigReader } from '@backstage/config';
-import { AllowedHosts } from './allowedHosts';
+import { AllowedHosts } from './AllowedHosts';
 
 const hosts = (allowedHosts?: unknown) =>
   AllowedHosts.fromConfig(
     new ConfigReader(
-      allowedHosts === undefined
-        ? {}
-        : { devops: { performance: { allowedHosts } } },
+      allowedHosts === undefined ? {} : { devops: { allowedHosts } },
     ),
   );
 
@@ -23,7 +21,7 @@ describe('AllowedHosts', () => {
     ]);
     expect(allowed.check('http://localhost:7090/metrics')).toBeUndefined();
     expect(allowed.check('http://localhost:8080/metrics')).toBe(
-      "host 'localhost:8080' is not in devops.performance.allowedHosts",
+      "host 'localhost:8080' is not in devops.allowedHosts",
     );
     expect(
       allowed.check('https://checkout.svc.example.com/metrics'),
@@ -36,7 +34,7 @@ describe('AllowedHosts', () => {
 
   it('refuses a pattern that is not a host at start-up, naming the key', () => {
     expect(() => hosts(['localhost', 'http://x.example.com'])).toThrow(
-      "devops.performance.allowedHosts[1]: 'http://x.example.com' is not a host pattern (host, host:port or *.domain)",
+      "devops.allowedHosts[1]: 'http://x.example.com' is not a host pattern (host, host:port or *.domain)",
     );
   });
 });

@@ -1,12 +1,12 @@
 import { Config } from '@backstage/config';
 
-const KEY = 'devops.performance.allowedHosts';
+const KEY = 'devops.allowedHosts';
 const PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/;
 
 /**
  * The hosts the backend may send requests to on an entity's behalf: the scrape provider's
  * `devops-growth.io/metrics-url` and load tests' `devops-growth.io/load-test-url`. Without
- * `devops.performance.allowedHosts` every host is allowed (the catalog's annotations are then
+ * `devops.allowedHosts` every host is allowed (the catalog's annotations are then
  * trusted as they are); with it, only matching hosts: `host`, `host:port`, or `*.domain` for any
  * subdomain of `domain`. A pattern without a port matches every port.
  */

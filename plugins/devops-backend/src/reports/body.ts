@@ -9,27 +9,6 @@ export class PayloadTooLargeError extends CustomErrorBase {
   statusCode = 413;
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1024,
-  mb: 1024 ** 2,
-  gb: 1024 ** 3,
-};
-
-/** Parses `64mb`, `512 kb`, `1048576` into bytes. */
-export function parseByteSize(value: number | string, key: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-    return value;
-  }
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(String(value));
-  if (!match) {
-    throw new Error(
-      `Invalid config at ${key}: expected a number of bytes or a size such as '64mb', got '${value}'`,
-    );
-  }
-  return Math.floor(Number(match[1]) * UNITS[(match[2] ?? 'b').toLowerCase()]);
-}
-
 function describe(bytes: number) {
   return bytes >= 1024 ** 2
     ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
@@ -96,3 +75,6 @@ export function requestBody(req: Request, limit: number) {
 
   return { chunks: chunks(), state };
 }
+
+/** An uploaded body being read: its chunks, and how many bytes have arrived. */
+export type RequestBody = ReturnType<typeof requestBody>;

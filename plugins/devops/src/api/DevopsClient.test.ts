@@ -36,7 +36,7 @@ describe('DevopsClient', () => {
     expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('devops');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0][0]).toBe(
-      `${baseUrl}/entities/Component/default/payments/quality`,
+      `${baseUrl}/entities/Component/default/payments/coverage`,
     );
   });
 
@@ -50,7 +50,7 @@ describe('DevopsClient', () => {
 
     const url = new URL(String(fetch.mock.calls[0][0]));
     expect(url.pathname).toBe(
-      '/api/devops/entities/component/my%20ns/a%2Fb/quality',
+      '/api/devops/entities/component/my%20ns/a%2Fb/coverage',
     );
     expect(url.searchParams.get('report')).toBe('e2e tests');
     expect(url.searchParams.get('branch')).toBe('feature/x&y');
@@ -77,7 +77,7 @@ describe('DevopsClient', () => {
           },
           request: {
             method: 'GET',
-            url: '/entities/component/default/payments/quality',
+            url: '/entities/component/default/payments/coverage',
           },
           response: { statusCode: 404 },
         },

@@ -56,7 +56,7 @@ export class DevopsClient implements DevopsApi {
     options?: QualitySummaryOptions,
   ): Promise<QualitySummary> {
     return this.request<QualitySummary>(
-      `${entityPath(entityRef)}/quality${queryString({
+      `${entityPath(entityRef)}/coverage${queryString({
         report: options?.report,
         branch: options?.branch,
       })}`,

@@ -1,13 +1,16 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { InputError } from '@backstage/errors';
 import {
+  DEVOPS_MONITORING_ANNOTATION,
   QualitySummary,
   ReportSummary,
   coveragePct,
+  isDevopsAreaEnabled,
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { DevopsStore } from '../database';
+import { ReportParser } from '@devops-growth/backstage-plugin-devops-node';
+import { RequestBody } from '../../reports/body';
+import { ReportParserRegistry } from '../../reports/ReportParserRegistry';
 import {
   coverageDeltas,
   coverageTrend,
@@ -16,63 +19,103 @@ import {
   recommend,
   resolveGateThreshold,
 } from './analysis';
+import { normalizeCoveragePaths } from './paths';
+import { ReportStore } from './ReportStore';
+import { CoverageSettings } from './settings';
 
 /** Name used for reports uploaded without one. */
 export const DEFAULT_REPORT_NAME = 'default';
 
-function readOptionalDuration(
-  config: Config,
-  key: string,
-  fallback: HumanDuration,
-) {
-  return config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
-}
+/**
+ * The coverage area's domain logic: reading uploaded reports into the store, and the coverage &
+ * tests summary of an entity built from stored report summaries.
+ */
+export class CoverageService {
+  constructor(
+    private readonly store: ReportStore,
+    private readonly parsers: ReportParserRegistry,
+    private readonly settings: CoverageSettings,
+  ) {}
 
-/** Settings of the quality analysis, read once from `devops.coverage` / `devops.tests`. */
-export interface QualitySettings {
-  gateLines: number | undefined;
-  trendLength: number;
-  flakyWindow: number;
-  slowestCount: number;
-  slowTestThresholdMs: number;
-}
+  /** The formats `POST /reports` reads. */
+  formats(): string[] {
+    return this.parsers.formats();
+  }
 
-export function readQualitySettings(config: Config): QualitySettings {
-  const positive = (key: string, fallback: number) => {
-    const value = config.getOptionalNumber(key);
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(
-        `Invalid config at ${key}: expected a whole number of at least 1, got ${value}`,
+  /** The parser of a format; an InputError naming the known formats otherwise. */
+  parserFor(format: string): ReportParser {
+    const parser = this.parsers.get(format);
+    if (!parser) {
+      throw new InputError(
+        `Unknown report format '${format}'; known formats: ${this.parsers
+          .formats()
+          .join(', ')}`,
       );
     }
-    return value;
-  };
-  const gateLines = config.getOptionalNumber('devops.coverage.gate.lines');
-  if (gateLines !== undefined && !(gateLines >= 0 && gateLines <= 100)) {
-    throw new Error(
-      `Invalid config at devops.coverage.gate.lines: expected a percentage from 0 to 100, got ${gateLines}`,
-    );
+    return parser;
   }
-  return {
-    gateLines,
-    trendLength: positive('devops.coverage.trendLength', 30),
-    flakyWindow: positive('devops.tests.flakyWindow', 10),
-    slowestCount: positive('devops.tests.slowestCount', 5),
-    slowTestThresholdMs: durationToMilliseconds(
-      readOptionalDuration(config, 'devops.tests.slowTestThreshold', {
-        seconds: 10,
-      }),
-    ),
-  };
-}
 
-/** Builds the coverage & tests summary of an entity from stored report summaries. */
-export class QualityService {
-  constructor(
-    private readonly store: DevopsStore,
-    private readonly settings: QualitySettings,
-  ) {}
+  /**
+   * Parses an uploaded report as it streams in and stores it in one transaction; nothing is
+   * stored when the body is empty or the report is malformed.
+   */
+  async ingest(
+    entity: Entity,
+    upload: {
+      parser: ReportParser;
+      name?: string;
+      commitSha: string;
+      branch: string;
+    },
+    body: RequestBody,
+  ): Promise<ReportSummary> {
+    if (!isDevopsAreaEnabled(entity, 'coverage')) {
+      throw new InputError(
+        `Entity '${stringifyEntityRef(entity)}' does not enable the coverage area: set the annotation ` +
+          `${DEVOPS_MONITORING_ANNOTATION} to 'enabled' or a list including 'coverage'`,
+      );
+    }
+    const parsed = await upload.parser.parse(body.chunks);
+    if (body.state.bytes === 0) {
+      throw new InputError('The report body is empty');
+    }
+    const meta = {
+      // The catalog's spelling of the ref, whatever case the caller used.
+      entityRef: stringifyEntityRef(entity),
+      format: upload.parser.format,
+      name: upload.name ?? DEFAULT_REPORT_NAME,
+      commitSha: upload.commitSha,
+      branch: upload.branch,
+      sizeBytes: body.state.bytes,
+    };
+    return parsed.kind === 'coverage'
+      ? this.store.insertCoverageReport(meta, {
+          ...parsed,
+          files: normalizeCoveragePaths(parsed.files),
+        })
+      : this.store.insertTestReport(meta, parsed);
+  }
+
+  listReports(options: Parameters<ReportStore['listReports']>[0]) {
+    return this.store.listReports(options);
+  }
+
+  getReport(id: string): Promise<ReportSummary | undefined> {
+    return this.store.getReport(id);
+  }
+
+  /** The files of a coverage report, least covered first. */
+  async listCoverageFiles(
+    report: ReportSummary,
+    options: { limit: number; offset: number },
+  ) {
+    if (report.kind !== 'coverage') {
+      throw new InputError(
+        `Report '${report.id}' is a test report; it has no files`,
+      );
+    }
+    return this.store.listCoverageFiles(report.id, options);
+  }
 
   async getSummary(
     entity: Entity,

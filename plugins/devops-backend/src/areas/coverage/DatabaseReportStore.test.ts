@@ -1,7 +1,8 @@
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { ParsedCoverageReport } from '@devops-growth/backstage-plugin-devops-node';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabaseDevopsStore } from './DatabaseDevopsStore';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { migrateToLatest } from '../../database/migrations';
+import { DatabaseReportStore } from './DatabaseReportStore';
 
 jest.setTimeout(60_000);
 
@@ -46,15 +47,14 @@ const meta = (
 });
 
 describe.each(databases.eachSupportedId())(
-  'DatabaseDevopsStore on %p',
+  'DatabaseReportStore on %p',
   (databaseId: TestDatabaseId) => {
-    let store: DatabaseDevopsStore;
+    let store: DatabaseReportStore;
 
     beforeEach(async () => {
       const knex = await databases.init(databaseId);
-      store = await DatabaseDevopsStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      await migrateToLatest(knex);
+      store = new DatabaseReportStore(knex);
     });
 
     it('stores a coverage report with totals, absent metrics and per-file summaries', async () => {

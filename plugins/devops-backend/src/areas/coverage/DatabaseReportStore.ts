@@ -1,8 +1,4 @@
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import {
   COVERAGE_METRICS,
   CoverageCounter,
   CoverageMetric,
@@ -20,20 +16,14 @@ import {
 } from '@devops-growth/backstage-plugin-devops-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { chunks, INSERT_CHUNK, toIso } from '../../database/helpers';
 import {
-  DevopsStore,
   NewReportMetadata,
   ReportSeriesKey,
+  ReportStore,
   TestCaseOccurrence,
-} from './DevopsStore';
+} from './ReportStore';
 
-const migrationsDir = resolvePackagePath(
-  '@devops-growth/backstage-plugin-devops-backend',
-  'migrations',
-);
-
-/** Rows per INSERT statement: well under SQLite's and PostgreSQL's bind-parameter limits. */
-const INSERT_CHUNK = 500;
 /** Longest failure message kept per test case. */
 const MAX_MESSAGE_LENGTH = 2000;
 
@@ -55,16 +45,6 @@ type ReportRow = {
   tests_skipped: number | null;
   tests_duration_ms: number | string | null;
 } & Record<`${CoverageMetric}_${'covered' | 'total'}`, number | null>;
-
-function toIso(value: Date | string | number): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  // SQLite may hand back 'YYYY-MM-DD HH:MM:SS' (UTC) for timestamps written by the database.
-  const normalized = /^\d{4}-\d{2}-\d{2} \d/.test(value)
-    ? `${value.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(value) ? '' : 'Z'}`
-    : value;
-  return new Date(normalized).toISOString();
-}
 
 function counterColumns(
   prefix: CoverageMetric,
@@ -143,20 +123,9 @@ export function countTestOutcomes(cases: TestCaseResult[]): TestTotals {
 }
 
 /** Knex implementation of {@link DevopsStore}, for SQLite and PostgreSQL. */
-export class DatabaseDevopsStore implements DevopsStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<DatabaseDevopsStore> {
-    const { database, skipMigrations } = options;
-    const client = await database.getClient();
-    if (!database.migrations?.skip && !skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseDevopsStore(client);
-  }
-
-  private constructor(private readonly db: Knex) {}
+/** Knex implementation of {@link ReportStore}, for SQLite and PostgreSQL. */
+export class DatabaseReportStore implements ReportStore {
+  constructor(private readonly db: Knex) {}
 
   async insertCoverageReport(
     meta: NewReportMetadata,
@@ -172,9 +141,9 @@ export class DatabaseDevopsStore implements DevopsStore {
     };
     await this.db.transaction(async trx => {
       await trx('devops_reports').insert(row);
-      for (let i = 0; i < report.files.length; i += INSERT_CHUNK) {
+      for (const files of chunks(report.files, INSERT_CHUNK)) {
         await trx('devops_coverage_files').insert(
-          report.files.slice(i, i + INSERT_CHUNK).map((f: FileCoverage) => ({
+          files.map((f: FileCoverage) => ({
             report_id: id,
             path: f.path,
             ...Object.assign(
@@ -205,9 +174,9 @@ export class DatabaseDevopsStore implements DevopsStore {
     };
     await this.db.transaction(async trx => {
       await trx('devops_reports').insert(row);
-      for (let i = 0; i < report.cases.length; i += INSERT_CHUNK) {
+      for (const cases of chunks(report.cases, INSERT_CHUNK)) {
         await trx('devops_test_cases').insert(
-          report.cases.slice(i, i + INSERT_CHUNK).map(c => ({
+          cases.map(c => ({
             report_id: id,
             suite: c.suite,
             name: c.name,

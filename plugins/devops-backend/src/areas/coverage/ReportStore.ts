@@ -41,7 +41,7 @@ export interface TestCaseOccurrence {
 }
 
 /** Storage of the DevOps plugin. Dialect differences stay inside implementations. */
-export interface DevopsStore {
+export interface ReportStore {
   /** Stores a coverage report, its totals and per-file summaries in one transaction. */
   insertCoverageReport(
     meta: NewReportMetadata,

@@ -1,6 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import { ReportSummary } from '@devops-growth/backstage-plugin-devops-common';
-import { TestCaseOccurrence } from '../database';
+import { TestCaseOccurrence } from './ReportStore';
 import {
   coverageDeltas,
   detectFlakyTests,

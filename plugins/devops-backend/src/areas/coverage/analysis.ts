@@ -13,7 +13,7 @@ import {
   coveragePct,
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { TestCaseOccurrence } from '../database';
+import { TestCaseOccurrence } from './ReportStore';
 
 /** Built-in minimum line coverage of the quality gate. */
 export const DEFAULT_LINE_COVERAGE_GATE = 80;

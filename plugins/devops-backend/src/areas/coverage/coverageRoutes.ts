@@ -1,81 +1,23 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  BasicPermission,
-} from '@backstage/plugin-permission-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import {
   devopsReadPermission,
   devopsReportCreatePermission,
-  isDevopsAreaEnabled,
   ReportSummary,
-  DEVOPS_MONITORING_ANNOTATION,
 } from '@devops-growth/backstage-plugin-devops-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { DevopsStore } from '../database';
 import {
-  PerformanceRouteOptions,
-  registerPerformanceRoutes,
-} from '../performance/performanceRoutes';
-import { requestBody } from '../reports/body';
-import { normalizeCoveragePaths } from './paths';
-import { DEFAULT_REPORT_NAME, QualityService } from './QualityService';
-import { ReportParserRegistry } from '../reports/ReportParserRegistry';
-
-export interface RouterOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
-  catalog: CatalogService;
-  store: DevopsStore;
-  parsers: ReportParserRegistry;
-  quality: QualityService;
-  maxBodySize: number;
-  /** The performance area's services; without them its routes are not mounted. */
-  performance?: Pick<
-    PerformanceRouteOptions,
-    'service' | 'targetStore' | 'runner' | 'allowedHosts'
-  >;
-}
-
-// eslint-disable-next-line no-control-regex
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
-
-const entityRefSchema = z
-  .string({
-    error:
-      'entity is required (an entity ref such as component:default/my-service)',
-  })
-  .min(
-    1,
-    'entity is required (an entity ref such as component:default/my-service)',
-  )
-  .transform((value, ctx) => {
-    try {
-      return stringifyEntityRef(
-        parseEntityRef(value, { defaultKind: 'component' }),
-      );
-    } catch (e) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `entity '${value}' is not a valid entity ref`,
-      });
-      return z.NEVER;
-    }
-  });
+  entityRefSchema,
+  parseRequest,
+  textSchema,
+  withAudit,
+} from '../../http';
+import { requestBody } from '../../reports/body';
+import { AreaContext } from '../types';
+import { CoverageService } from './CoverageService';
 
 const reportNameSchema = z
   .string()
@@ -84,11 +26,7 @@ const reportNameSchema = z
     'name must be 1-100 letters, digits, dots, dashes or underscores',
   );
 
-const branchSchema = z
-  .string()
-  .min(1, 'branch must not be empty')
-  .max(255, 'branch must be at most 255 characters')
-  .refine(noControlChars, 'branch must not contain control characters');
+const branchSchema = textSchema('branch', { max: 255 });
 
 const uploadQuerySchema = z.object({
   entity: entityRefSchema,
@@ -114,7 +52,7 @@ const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const qualityQuerySchema = z.object({
+const summaryQuerySchema = z.object({
   report: reportNameSchema.optional(),
   branch: branchSchema.optional(),
 });
@@ -124,149 +62,88 @@ const filesQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-function parse<T extends z.ZodTypeAny>(
-  schema: T,
-  value: unknown,
-  what: string,
-): z.output<T> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const details = result.error.issues
-      .map(i =>
-        i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message,
-      )
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${details}`);
-  }
-  return result.data;
-}
-
-export async function createRouter(
-  options: RouterOptions,
-): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, store, parsers, quality } =
-    options;
+/**
+ * The coverage area's routes: report upload and listing (`/reports`), and the card's summary
+ * (`/entities/:kind/:namespace/:name/coverage`). HTTP mapping only; the service does the work.
+ */
+export function createCoverageRouter(
+  context: Pick<AreaContext, 'access' | 'auditor'>,
+  service: CoverageService,
+  options: { maxBodySize: number },
+): express.Router {
+  const { access, auditor } = context;
+  const { httpAuth } = access;
   const router = Router();
-
-  async function authorize(
-    credentials: BackstageCredentials,
-    permission: BasicPermission,
-  ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    }
-  }
-
-  /** The entity, read with the caller's credentials so catalog permissions apply. */
-  async function loadEntity(
-    ref: string,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(`Entity '${ref}' was not found in the catalog`);
-    }
-    return entity;
-  }
 
   /** A stored report, if its entity is visible to the caller. */
   async function loadReport(
     id: string,
     credentials: BackstageCredentials,
   ): Promise<ReportSummary> {
-    const report = await store.getReport(id);
+    const report = await service.getReport(id);
     if (!report) {
       throw new NotFoundError(`Report '${id}' was not found`);
     }
-    await loadEntity(report.entityRef, credentials);
+    await access.loadEntity(report.entityRef, credentials);
     return report;
   }
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
   router.get('/formats', async (req, res) => {
     await httpAuth.credentials(req);
-    res.json({ formats: parsers.formats() });
+    res.json({ formats: service.formats() });
   });
 
   router.post('/reports', async (req: Request, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'report-upload',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        entityRef: req.query.entity,
-        format: req.query.format,
-        name: req.query.name,
-        commit: req.query.commit,
-        branch: req.query.branch,
+    const report = await withAudit(
+      auditor,
+      {
+        eventId: 'report-upload',
+        request: req,
+        meta: {
+          entityRef: String(req.query.entity ?? ''),
+          format: String(req.query.format ?? ''),
+          name: String(req.query.name ?? ''),
+          commit: String(req.query.commit ?? ''),
+          branch: String(req.query.branch ?? ''),
+        },
       },
-    });
-    try {
-      const query = parse(uploadQuerySchema, req.query, 'report upload query');
-      const parser = parsers.get(query.format);
-      if (!parser) {
-        throw new InputError(
-          `Unknown report format '${query.format}'; known formats: ${parsers
-            .formats()
-            .join(', ')}`,
+      async () => {
+        const query = parseRequest(
+          uploadQuerySchema,
+          req.query,
+          'report upload query',
         );
-      }
-      await authorize(credentials, devopsReportCreatePermission);
-      const entity = await loadEntity(query.entity, credentials);
-      if (!isDevopsAreaEnabled(entity, 'coverage')) {
-        throw new InputError(
-          `Entity '${query.entity}' does not enable the coverage area: set the annotation ` +
-            `${DEVOPS_MONITORING_ANNOTATION} to 'enabled' or a list including 'coverage'`,
+        const parser = service.parserFor(query.format);
+        await access.authorize(credentials, devopsReportCreatePermission);
+        const entity = await access.loadEntity(query.entity, credentials);
+        const stored = await service.ingest(
+          entity,
+          {
+            parser,
+            name: query.name,
+            commitSha: query.commit,
+            branch: query.branch,
+          },
+          requestBody(req, options.maxBodySize),
         );
-      }
-
-      const body = requestBody(req, options.maxBodySize);
-      const parsed = await parser.parse(body.chunks);
-      if (body.state.bytes === 0) {
-        throw new InputError('The report body is empty');
-      }
-      const meta = {
-        // The catalog's spelling of the ref, whatever case the caller used.
-        entityRef: stringifyEntityRef(entity),
-        format: parser.format,
-        name: query.name ?? DEFAULT_REPORT_NAME,
-        commitSha: query.commit,
-        branch: query.branch,
-        sizeBytes: body.state.bytes,
-      };
-      const report =
-        parsed.kind === 'coverage'
-          ? await store.insertCoverageReport(meta, {
-              ...parsed,
-              files: normalizeCoveragePaths(parsed.files),
-            })
-          : await store.insertTestReport(meta, parsed);
-
-      await auditorEvent.success({
-        meta: { reportId: report.id, items: report.itemCount },
-      });
-      res.status(201).json({ report });
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
+        return {
+          result: stored,
+          meta: { reportId: stored.id, items: stored.itemCount },
+        };
+      },
+    );
+    res.status(201).json({ report });
   });
 
   router.get('/reports', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(listQuerySchema, req.query, 'report list query');
-    await authorize(credentials, devopsReadPermission);
-    const entity = await loadEntity(query.entity, credentials);
-    const items = await store.listReports({
+    const query = parseRequest(listQuerySchema, req.query, 'report list query');
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadEntity(query.entity, credentials);
+    const items = await service.listReports({
       ...query,
       entityRef: stringifyEntityRef(entity),
     });
@@ -275,45 +152,28 @@ export async function createRouter(
 
   router.get('/reports/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, devopsReadPermission);
+    await access.authorize(credentials, devopsReadPermission);
     res.json(await loadReport(req.params.id, credentials));
   });
 
   router.get('/reports/:id/files', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(filesQuerySchema, req.query, 'file list query');
-    await authorize(credentials, devopsReadPermission);
+    const query = parseRequest(filesQuerySchema, req.query, 'file list query');
+    await access.authorize(credentials, devopsReadPermission);
     const report = await loadReport(req.params.id, credentials);
-    if (report.kind !== 'coverage') {
-      throw new InputError(
-        `Report '${report.id}' is a test report; it has no files`,
-      );
-    }
-    res.json({ items: await store.listCoverageFiles(report.id, query) });
+    res.json({ items: await service.listCoverageFiles(report, query) });
   });
 
-  router.get('/entities/:kind/:namespace/:name/quality', async (req, res) => {
+  router.get('/entities/:kind/:namespace/:name/coverage', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(qualityQuerySchema, req.query, 'quality query');
-    await authorize(credentials, devopsReadPermission);
-    const { kind, namespace, name } = req.params;
-    const entity = await loadEntity(
-      stringifyEntityRef({ kind, namespace, name }),
+    const query = parseRequest(summaryQuerySchema, req.query, 'coverage query');
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadEntity(
+      stringifyEntityRef(req.params),
       credentials,
     );
-    res.json(await quality.getSummary(entity, query));
+    res.json(await service.getSummary(entity, query));
   });
-
-  if (options.performance) {
-    registerPerformanceRoutes(router, {
-      ...options.performance,
-      httpAuth,
-      auditor,
-      authorize,
-      loadEntity,
-      parse,
-    });
-  }
 
   return router;
 }

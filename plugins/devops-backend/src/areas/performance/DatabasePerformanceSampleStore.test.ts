@@ -1,10 +1,11 @@
-import { rawValues } from '../__testUtils__/performance';
+import { rawValues } from '../../__testUtils__/performance';
 import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { PerformanceValues } from '@devops-growth/backstage-plugin-devops-common';
 import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabasePerformanceStore } from './DatabasePerformanceStore';
+import { createTestDatabases } from '../../__testUtils__/databases';
+import { migrateToLatest } from '../../database/migrations';
+import { DatabasePerformanceSampleStore } from './DatabasePerformanceSampleStore';
 
 jest.setTimeout(60_000);
 
@@ -43,16 +44,15 @@ function sample(
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe.each(databases.eachSupportedId())(
-  'DatabasePerformanceStore on %p',
+  'DatabasePerformanceSampleStore on %p',
   (databaseId: TestDatabaseId) => {
-    let store: DatabasePerformanceStore;
+    let store: DatabasePerformanceSampleStore;
     let knex: Knex;
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
-      store = await DatabasePerformanceStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      await migrateToLatest(knex);
+      store = new DatabasePerformanceSampleStore(knex);
     });
 
     it('stores samples, replacing one at the same entity, environment and time', async () => {

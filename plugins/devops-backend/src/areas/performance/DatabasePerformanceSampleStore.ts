@@ -1,8 +1,4 @@
 import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
-import {
   PERFORMANCE_METRICS,
   PerformanceMetric,
   PerformancePoint,
@@ -10,21 +6,13 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
+import { chunks, IN_CHUNK, INSERT_CHUNK } from '../../database/helpers';
 import {
   CollectionFailure,
   CollectionStatusChange,
   PerformanceSampleStore,
 } from './PerformanceSampleStore';
 
-const migrationsDir = resolvePackagePath(
-  '@devops-growth/backstage-plugin-devops-backend',
-  'migrations',
-);
-
-/** Rows per INSERT (10 bind parameters each): well under SQLite's and PostgreSQL's limits. */
-const INSERT_CHUNK = 500;
-/** Entity refs per `IN (...)` list. */
-const IN_CHUNK = 500;
 /** Longest failure message kept. */
 const MAX_ERROR_LENGTH = 2000;
 const HOUR_MS = 3_600_000;
@@ -71,14 +59,6 @@ type StatusRow = {
   last_attempt_ms: number | string;
 };
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    out.push(items.slice(i, i + size));
-  }
-  return out;
-}
-
 /** A finite number, or null (NaN and infinities from a broken source are not stored). */
 function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
@@ -120,20 +100,8 @@ function toPoint(
 }
 
 /** Knex implementation of {@link PerformanceSampleStore}, for SQLite and PostgreSQL, plus its maintenance. */
-export class DatabasePerformanceStore implements PerformanceSampleStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<DatabasePerformanceStore> {
-    const { database, skipMigrations } = options;
-    const client = await database.getClient();
-    if (!database.migrations?.skip && !skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabasePerformanceStore(client);
-  }
-
-  private constructor(private readonly db: Knex) {}
+export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
+  constructor(private readonly db: Knex) {}
 
   async insertSamples(samples: MetricsSample[]): Promise<number> {
     // One row per key, the last sample winning: PostgreSQL refuses an upsert that touches the

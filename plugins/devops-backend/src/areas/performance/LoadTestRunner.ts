@@ -1,11 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LoadTestRun } from '@devops-growth/backstage-plugin-devops-common';
 import autocannon from 'autocannon';
-import { LoadTestSettings } from './analysisSettings';
-import {
-  LoadTestOutcome,
-  PerformanceTargetStore,
-} from './DatabasePerformanceTargetStore';
+import { LoadTestOutcome, LoadTestStore } from './LoadTestStore';
+import { LoadTestSettings } from './settings';
 
 /** Seconds a single request may take before autocannon counts it as a timeout. */
 const REQUEST_TIMEOUT_SECONDS = 10;
@@ -50,7 +47,7 @@ export class LoadTestRunner {
   >();
 
   constructor(
-    private readonly store: PerformanceTargetStore,
+    private readonly store: LoadTestStore,
     readonly settings: LoadTestSettings,
     private readonly logger: LoggerService,
   ) {}

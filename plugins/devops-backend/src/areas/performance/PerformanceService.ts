@@ -1,23 +1,30 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   DEVOPS_LOAD_TEST_URL_ANNOTATION,
   EffectivePerformanceTargets,
+  LoadTestRun,
   PerformancePoint,
   PerformanceSummary,
+  PerformanceTargetChange,
+  PerformanceTargetsChangeRequest,
   PerformanceWindow,
   parseEnvironmentUrls,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { PerformanceAnalysisSettings } from './analysisSettings';
-import { PerformanceTargetStore } from './DatabasePerformanceTargetStore';
-import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import { AllowedHosts } from '../../egress/AllowedHosts';
 import {
   detectBreaches,
   detectRegressions,
   recommendPerformance,
   REGRESSION_METRICS,
   regressionWindows,
-} from './performanceAnalysis';
+} from './analysis';
+import { LoadTestRunner } from './LoadTestRunner';
+import { LoadTestStore } from './LoadTestStore';
+import { MetricsProviderRegistry } from './MetricsProviderRegistry';
 import { PerformanceSampleStore } from './PerformanceSampleStore';
+import { PerformanceTargetStore } from './PerformanceTargetStore';
+import { PerformanceAnalysisSettings } from './settings';
 import { InvalidTargetAnnotation, resolvePerformanceTargets } from './targets';
 
 const MINUTE_MS = 60_000;
@@ -65,15 +72,131 @@ export function defaultEnvironment(environments: string[]): string | null {
   return environments[0] ?? null;
 }
 
-/** Builds the performance card's summary and the effective targets of an entity. */
+/**
+ * The performance area's domain logic: the card's summary, the effective targets and their
+ * changes, and load tests against the endpoints an entity declares.
+ */
 export class PerformanceService {
-  constructor(
-    private readonly samples: PerformanceSampleStore,
-    private readonly targetStore: PerformanceTargetStore,
-    private readonly registry: MetricsProviderRegistry,
-    private readonly settings: PerformanceAnalysisSettings,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+  private readonly samples: PerformanceSampleStore;
+  private readonly targetStore: PerformanceTargetStore;
+  private readonly loadTestStore: LoadTestStore;
+  private readonly runner: LoadTestRunner;
+  private readonly registry: MetricsProviderRegistry;
+  private readonly settings: PerformanceAnalysisSettings;
+  private readonly allowedHosts: AllowedHosts;
+  private readonly now: () => Date;
+
+  constructor(deps: {
+    samples: PerformanceSampleStore;
+    targets: PerformanceTargetStore;
+    loadTests: LoadTestStore;
+    runner: LoadTestRunner;
+    registry: MetricsProviderRegistry;
+    settings: PerformanceAnalysisSettings;
+    allowedHosts: AllowedHosts;
+    now?: () => Date;
+  }) {
+    this.samples = deps.samples;
+    this.targetStore = deps.targets;
+    this.loadTestStore = deps.loadTests;
+    this.runner = deps.runner;
+    this.registry = deps.registry;
+    this.settings = deps.settings;
+    this.allowedHosts = deps.allowedHosts;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The load-test limits, for the request schema. */
+  get loadTestSettings() {
+    return this.settings.loadTests;
+  }
+
+  /** Records a targets change (with its history) and answers the targets now in force. */
+  async changeTargets(
+    entity: Entity,
+    request: PerformanceTargetsChangeRequest,
+    actor: string,
+  ): Promise<{
+    targets: EffectivePerformanceTargets;
+    change: PerformanceTargetChange;
+  }> {
+    const change = await this.targetStore.applyTargetChange({
+      entityRef: stringifyEntityRef(entity),
+      changes: request.changes,
+      actor,
+      comment: request.comment ?? null,
+    });
+    const { invalid: _invalid, ...targets } = await this.getTargets(entity);
+    return { targets, change };
+  }
+
+  listLoadTests(entity: Entity, options: { limit: number }) {
+    return this.loadTestStore.listLoadTests(
+      stringifyEntityRef(entity),
+      options,
+    );
+  }
+
+  async getLoadTest(entity: Entity, id: string): Promise<LoadTestRun> {
+    const entityRef = stringifyEntityRef(entity);
+    const run = await this.loadTestStore.getLoadTest(entityRef, id);
+    if (!run) {
+      throw new NotFoundError(
+        `Load test '${id}' of '${entityRef}' was not found`,
+      );
+    }
+    return run;
+  }
+
+  /**
+   * Starts a load test against the endpoint the entity declares for the environment
+   * (`production`, else the first declared, when none is asked for), if its host is allowed.
+   */
+  async startLoadTest(
+    entity: Entity,
+    request: {
+      environment?: string;
+      durationSeconds: number;
+      connections: number;
+    },
+    actor: string,
+  ): Promise<LoadTestRun> {
+    const entityRef = stringifyEntityRef(entity);
+    const declared = declaredLoadTestUrls(entity);
+    if (declared.error) {
+      throw new InputError(
+        `The annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION} of '${entityRef}' is invalid: ${declared.error}`,
+      );
+    }
+    const environment =
+      request.environment ?? defaultEnvironment([...declared.urls.keys()]);
+    const url = environment ? declared.urls.get(environment) : undefined;
+    if (!environment || !url) {
+      const declaredFor =
+        environment && declared.urls.size > 0
+          ? ` for the environment '${environment}' (declared: ${[
+              ...declared.urls.keys(),
+            ].join(', ')})`
+          : '';
+      throw new InputError(
+        `'${entityRef}' declares no load-test endpoint${declaredFor}: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
+      );
+    }
+    const refused = this.allowedHosts.check(url);
+    if (refused) {
+      throw new InputError(
+        `The load-test endpoint of '${entityRef}' for '${environment}' (${url}) may not be loaded: ${refused}`,
+      );
+    }
+    return this.runner.start({
+      entityRef,
+      environment,
+      url,
+      startedBy: actor,
+      durationSeconds: request.durationSeconds,
+      connections: request.connections,
+    });
+  }
 
   async getTargets(
     entity: Entity,
@@ -134,7 +257,9 @@ export class PerformanceService {
       this.samples.listEnvironments(entityRef),
       this.samples.getStaleness(entityRef),
       this.getTargets(entity),
-      this.targetStore.listLoadTests(entityRef, { limit: SUMMARY_LOAD_TESTS }),
+      this.loadTestStore.listLoadTests(entityRef, {
+        limit: SUMMARY_LOAD_TESTS,
+      }),
     ]);
     const { invalid, ...targets } = resolved;
     const environment = options.environment ?? defaultEnvironment(environments);

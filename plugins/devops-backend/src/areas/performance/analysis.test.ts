@@ -5,13 +5,13 @@ import {
   LoadTestRun,
   PerformancePoint,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { readPerformanceAnalysisSettings } from './analysisSettings';
+import { readPerformanceAnalysisSettings } from './settings';
 import {
   detectBreaches,
   detectRegressions,
   recommendPerformance,
   regressionWindows,
-} from './performanceAnalysis';
+} from './analysis';
 import { resolvePerformanceTargets } from './targets';
 
 const entity = (annotations: Record<string, string> = {}): Entity => ({

@@ -10,7 +10,7 @@ import {
   Recommendation,
   RecommendationPriority,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { RegressionSettings } from './analysisSettings';
+import { RegressionSettings } from './settings';
 import { welchTTest } from './regression';
 import { InvalidTargetAnnotation } from './targets';
 

@@ -6,7 +6,7 @@ import {
   devopsMetricsProvidersExtensionPoint,
   MetricsProvider,
 } from '@devops-growth/backstage-plugin-devops-node';
-import { devopsPlugin } from '../plugin';
+import { devopsPlugin } from '../../plugin';
 
 jest.setTimeout(60_000);
 

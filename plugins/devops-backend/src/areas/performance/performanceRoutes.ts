@@ -1,109 +1,22 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { BasicPermission } from '@backstage/plugin-permission-common';
-import {
-  DEVOPS_LOAD_TEST_URL_ANNOTATION,
-  DEVOPS_MONITORING_ANNOTATION,
   devopsLoadTestCreatePermission,
   devopsPerformanceTargetsUpdatePermission,
   devopsReadPermission,
-  isDevopsAreaEnabled,
   PERFORMANCE_WINDOWS,
+  performanceTargetsChangeSchema,
 } from '@devops-growth/backstage-plugin-devops-common';
-import express, { Request } from 'express';
+import express from 'express';
+import Router from 'express-promise-router';
 import { z } from 'zod';
-import { AllowedHosts } from './allowedHosts';
-import { PerformanceTargetStore } from './DatabasePerformanceTargetStore';
-import { LoadTestRunner } from './LoadTestRunner';
-import {
-  declaredLoadTestUrls,
-  defaultEnvironment,
-  PerformanceService,
-} from './PerformanceService';
-
-/** What the performance routes need: their services and the router's shared helpers. */
-export interface PerformanceRouteOptions {
-  httpAuth: HttpAuthService;
-  auditor: AuditorService;
-  service: PerformanceService;
-  targetStore: PerformanceTargetStore;
-  runner: LoadTestRunner;
-  /** Hosts load tests may target (`devops.performance.allowedHosts`). */
-  allowedHosts: AllowedHosts;
-  authorize(
-    credentials: BackstageCredentials,
-    permission: BasicPermission,
-  ): Promise<void>;
-  loadEntity(ref: string, credentials: BackstageCredentials): Promise<Entity>;
-  parse<T extends z.ZodTypeAny>(
-    schema: T,
-    value: unknown,
-    what: string,
-  ): z.output<T>;
-}
-
-/** Printable text; tabs and line breaks allowed. */
-const noControlChars = (s: string) =>
-  ![...s].some(c => {
-    const code = c.charCodeAt(0);
-    return (
-      (code < 0x20 && c !== '\t' && c !== '\n' && c !== '\r') || code === 0x7f
-    );
-  });
-
-const environmentSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-    'environment must be 1-63 letters, digits, dots, dashes or underscores',
-  );
+import { environmentSchema, parseRequest, withAudit } from '../../http';
+import { AreaContext } from '../types';
+import { PerformanceService } from './PerformanceService';
 
 const summaryQuerySchema = z.object({
   window: z.enum(PERFORMANCE_WINDOWS).default('1h'),
   environment: environmentSchema.optional(),
 });
-
-const latencyTarget = z
-  .number({ error: 'must be a number of milliseconds or null' })
-  .positive('must be a positive number of milliseconds')
-  .nullable()
-  .optional();
-
-const targetsBodySchema = z
-  .object({
-    changes: z
-      .object({
-        p95Ms: latencyTarget,
-        p99Ms: latencyTarget,
-        errorRate: z
-          .number({ error: 'must be a fraction from 0 to 1 or null' })
-          .min(0, 'must be a fraction from 0 to 1')
-          .max(1, 'must be a fraction from 0 to 1')
-          .nullable()
-          .optional(),
-        minThroughput: z
-          .number({ error: 'must be a number of requests per second or null' })
-          .positive('must be a positive number of requests per second')
-          .nullable()
-          .optional(),
-      })
-      .strict()
-      .refine(
-        changes => Object.values(changes).some(v => v !== undefined),
-        'at least one of p95Ms, p99Ms, errorRate, minThroughput must be given',
-      ),
-    comment: z
-      .string()
-      .max(1000, 'comment must be at most 1000 characters')
-      .refine(noControlChars, 'comment must not contain control characters')
-      .optional(),
-  })
-  .strict();
 
 const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -111,72 +24,49 @@ const listQuerySchema = z.object({
 
 const jsonBody = express.json({ limit: '16kb' });
 
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return principal.subject ?? principal.type ?? 'unknown';
-}
-
 /**
  * The performance routes under `/entities/:kind/:namespace/:name/performance`: the card's
- * summary, the targets with their history, and load tests.
+ * summary, the targets with their history, and load tests. HTTP mapping only.
  */
-export function registerPerformanceRoutes(
-  router: express.Router,
-  options: PerformanceRouteOptions,
-) {
-  const {
-    httpAuth,
-    auditor,
-    service,
-    targetStore,
-    runner,
-    allowedHosts,
-    authorize,
-    loadEntity,
-    parse,
-  } = options;
+export function createPerformanceRouter(
+  context: Pick<AreaContext, 'access' | 'auditor'>,
+  service: PerformanceService,
+): express.Router {
+  const { access, auditor } = context;
+  const { httpAuth } = access;
+  const router = Router();
   const base = '/entities/:kind/:namespace/:name/performance';
-
-  /** The entity of the route, which must enable the performance area. */
-  async function loadPerformanceEntity(
-    req: Request,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    const { kind, namespace, name } = req.params;
-    const entity = await loadEntity(
-      stringifyEntityRef({ kind, namespace, name }),
-      credentials,
-    );
-    if (!isDevopsAreaEnabled(entity, 'performance')) {
-      throw new InputError(
-        `Entity '${stringifyEntityRef(
-          entity,
-        )}' does not enable the performance area: set the ` +
-          `annotation ${DEVOPS_MONITORING_ANNOTATION} to 'enabled' or a list including 'performance'`,
-      );
-    }
-    return entity;
-  }
+  const entityOf = (req: express.Request) =>
+    stringifyEntityRef({
+      kind: req.params.kind,
+      namespace: req.params.namespace,
+      name: req.params.name,
+    });
 
   router.get(base, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(summaryQuerySchema, req.query, 'performance query');
-    await authorize(credentials, devopsReadPermission);
-    const entity = await loadPerformanceEntity(req, credentials);
+    const query = parseRequest(
+      summaryQuerySchema,
+      req.query,
+      'performance query',
+    );
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadAreaEntity(
+      req.params,
+      credentials,
+      'performance',
+    );
     res.json(await service.getSummary(entity, query));
   });
 
   router.get(`${base}/targets`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, devopsReadPermission);
-    const entity = await loadPerformanceEntity(req, credentials);
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadAreaEntity(
+      req.params,
+      credentials,
+      'performance',
+    );
     res.json(await service.getTargetsWithHistory(entity));
   });
 
@@ -184,68 +74,70 @@ export function registerPerformanceRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { kind, namespace, name } = req.params;
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'performance-targets-update',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        entityRef: stringifyEntityRef({ kind, namespace, name }),
-        changes: req.body?.changes,
+    const answer = await withAudit(
+      auditor,
+      {
+        eventId: 'performance-targets-update',
+        request: req,
+        meta: { entityRef: entityOf(req), changes: req.body?.changes },
       },
-    });
-    try {
-      const body = parse(targetsBodySchema, req.body, 'target change');
-      await authorize(credentials, devopsPerformanceTargetsUpdatePermission);
-      const entity = await loadPerformanceEntity(req, credentials);
-      const change = await targetStore.applyTargetChange({
-        entityRef: stringifyEntityRef(entity),
-        changes: body.changes,
-        actor: actorOf(credentials),
-        comment: body.comment ?? null,
-      });
-      const { invalid: _invalid, ...targets } = await service.getTargets(
-        entity,
-      );
-      await auditorEvent.success({
-        meta: { changeId: change.id, changes: change.changes },
-      });
-      res.json({ targets, change });
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
+      async () => {
+        const body = parseRequest(
+          performanceTargetsChangeSchema,
+          req.body,
+          'target change',
+        );
+        await access.authorize(
+          credentials,
+          devopsPerformanceTargetsUpdatePermission,
+        );
+        const entity = await access.loadAreaEntity(
+          req.params,
+          credentials,
+          'performance',
+        );
+        const result = await service.changeTargets(
+          entity,
+          body,
+          access.actorOf(credentials),
+        );
+        return {
+          result,
+          meta: { changeId: result.change.id, changes: result.change.changes },
+        };
+      },
+    );
+    res.json(answer);
   });
 
   router.get(`${base}/load-tests`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(listQuerySchema, req.query, 'load test list query');
-    await authorize(credentials, devopsReadPermission);
-    const entity = await loadPerformanceEntity(req, credentials);
-    res.json({
-      items: await targetStore.listLoadTests(stringifyEntityRef(entity), query),
-    });
+    const query = parseRequest(
+      listQuerySchema,
+      req.query,
+      'load test list query',
+    );
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadAreaEntity(
+      req.params,
+      credentials,
+      'performance',
+    );
+    res.json({ items: await service.listLoadTests(entity, query) });
   });
 
   router.get(`${base}/load-tests/:id`, async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, devopsReadPermission);
-    const entity = await loadPerformanceEntity(req, credentials);
-    const run = await targetStore.getLoadTest(
-      stringifyEntityRef(entity),
-      req.params.id,
+    await access.authorize(credentials, devopsReadPermission);
+    const entity = await access.loadAreaEntity(
+      req.params,
+      credentials,
+      'performance',
     );
-    if (!run) {
-      throw new NotFoundError(
-        `Load test '${req.params.id}' of '${stringifyEntityRef(
-          entity,
-        )}' was not found`,
-      );
-    }
-    res.json(run);
+    res.json(await service.getLoadTest(entity, req.params.id));
   });
 
-  const loadTests = runner.settings;
+  const limits = service.loadTestSettings;
   const loadTestBodySchema = z
     .object({
       environment: environmentSchema.optional(),
@@ -254,19 +146,19 @@ export function registerPerformanceRoutes(
         .int('durationSeconds must be a whole number of seconds')
         .min(1, 'durationSeconds must be at least 1')
         .max(
-          loadTests.maxDurationSeconds,
-          `durationSeconds must be at most ${loadTests.maxDurationSeconds} (devops.performance.loadTests.maxDuration)`,
+          limits.maxDurationSeconds,
+          `durationSeconds must be at most ${limits.maxDurationSeconds} (devops.performance.loadTests.maxDuration)`,
         )
-        .default(loadTests.defaultDurationSeconds),
+        .default(limits.defaultDurationSeconds),
       connections: z
         .number()
         .int('connections must be a whole number')
         .min(1, 'connections must be at least 1')
         .max(
-          loadTests.maxConnections,
-          `connections must be at most ${loadTests.maxConnections} (devops.performance.loadTests.maxConnections)`,
+          limits.maxConnections,
+          `connections must be at most ${limits.maxConnections} (devops.performance.loadTests.maxConnections)`,
         )
-        .default(loadTests.defaultConnections),
+        .default(limits.defaultConnections),
     })
     .strict();
 
@@ -274,64 +166,47 @@ export function registerPerformanceRoutes(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { kind, namespace, name } = req.params;
-    const auditorEvent = await auditor.createEvent({
-      eventId: 'load-test-start',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        entityRef: stringifyEntityRef({ kind, namespace, name }),
-        environment: req.body?.environment,
-        durationSeconds: req.body?.durationSeconds,
-        connections: req.body?.connections,
+    const run = await withAudit(
+      auditor,
+      {
+        eventId: 'load-test-start',
+        request: req,
+        meta: {
+          entityRef: entityOf(req),
+          environment: req.body?.environment,
+          durationSeconds: req.body?.durationSeconds,
+          connections: req.body?.connections,
+        },
       },
-    });
-    try {
-      const body = parse(loadTestBodySchema, req.body ?? {}, 'load test');
-      await authorize(credentials, devopsLoadTestCreatePermission);
-      const entity = await loadPerformanceEntity(req, credentials);
-      const entityRef = stringifyEntityRef(entity);
-      const declared = declaredLoadTestUrls(entity);
-      if (declared.error) {
-        throw new InputError(
-          `The annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION} of '${entityRef}' is invalid: ${declared.error}`,
+      async () => {
+        const body = parseRequest(
+          loadTestBodySchema,
+          req.body ?? {},
+          'load test',
         );
-      }
-      const environment =
-        body.environment ?? defaultEnvironment([...declared.urls.keys()]);
-      const url = environment ? declared.urls.get(environment) : undefined;
-      if (!environment || !url) {
-        const declaredFor =
-          environment && declared.urls.size > 0
-            ? ` for the environment '${environment}' (declared: ${[
-                ...declared.urls.keys(),
-              ].join(', ')})`
-            : '';
-        throw new InputError(
-          `'${entityRef}' declares no load-test endpoint${declaredFor}: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
+        await access.authorize(credentials, devopsLoadTestCreatePermission);
+        const entity = await access.loadAreaEntity(
+          req.params,
+          credentials,
+          'performance',
         );
-      }
-      const refused = allowedHosts.check(url);
-      if (refused) {
-        throw new InputError(
-          `The load-test endpoint of '${entityRef}' for '${environment}' (${url}) may not be loaded: ${refused}`,
+        const started = await service.startLoadTest(
+          entity,
+          body,
+          access.actorOf(credentials),
         );
-      }
-      const run = await runner.start({
-        entityRef,
-        environment,
-        url,
-        startedBy: actorOf(credentials),
-        durationSeconds: body.durationSeconds,
-        connections: body.connections,
-      });
-      await auditorEvent.success({
-        meta: { runId: run.id, environment, url },
-      });
-      res.status(202).json({ run });
-    } catch (error) {
-      await auditorEvent.fail({ error: error as Error });
-      throw error;
-    }
+        return {
+          result: started,
+          meta: {
+            runId: started.id,
+            environment: started.environment,
+            url: started.url,
+          },
+        };
+      },
+    );
+    res.status(202).json({ run });
   });
+
+  return router;
 }

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   readPerformanceCollectionSettings,
   readPerformanceRetentionSettings,
-} from './collectionSettings';
+} from './settings';
 
 const config = (performance: object) =>
   new ConfigReader({ devops: { performance } });

@@ -1,6 +1,18 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
-import { PerformanceTargets } from '@devops-growth/backstage-plugin-devops-common';
+import { Config } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import {
+  PERFORMANCE_TARGET_KEYS,
+  PERFORMANCE_TARGET_RULES,
+  PerformanceTargetKey,
+  PerformanceTargets,
+} from '@devops-growth/backstage-plugin-devops-common';
+import {
+  invalidConfig,
+  readOptionalDuration,
+  readOptionalDurationMs,
+  readOptionalNumber,
+  readOptionalWholeNumber,
+} from '@devops-growth/backstage-plugin-devops-node';
 
 /** Targets set in `devops.performance.targets`; only the keys present in config. */
 export type ConfiguredPerformanceTargets = Partial<PerformanceTargets>;
@@ -33,39 +45,57 @@ export interface PerformanceAnalysisSettings {
   loadTests: LoadTestSettings;
 }
 
-function invalid(key: string, expected: string, value: unknown): Error {
-  return new Error(
-    `Invalid config at ${key}: expected ${expected}, got ${JSON.stringify(
-      value,
-    )}`,
-  );
+/** How performance metrics are collected: `devops.performance.collection`. */
+export interface PerformanceCollectionSettings {
+  /** How often each shard collects. */
+  frequency: HumanDuration;
+  /** Time budget of one tick; providers get an AbortSignal that fires when it runs out. */
+  timeout: HumanDuration;
+  /** Number of shards (scheduled tasks) the monitored entities are split into. */
+  shards: number;
+  /** Entities per catalog page. */
+  pageSize: number;
 }
 
-function readNumber(
-  config: Config,
-  key: string,
-  check: (v: number) => boolean,
-  expected: string,
-): number | undefined {
-  const value = config.getOptionalNumber(key);
-  if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || !check(value)) {
-    throw invalid(key, expected, value);
-  }
-  return value;
+/** How long performance data is kept: `devops.performance.retention`. */
+export interface PerformanceRetentionSettings {
+  /** Raw samples older than this are deleted. */
+  raw: HumanDuration;
+  /** Hourly roll-ups older than this are deleted. */
+  rollups: HumanDuration;
+  /** How often roll-up and pruning run. */
+  frequency: HumanDuration;
+  /** Rows deleted per statement; the process yields to the event loop between batches. */
+  batchSize: number;
 }
 
+const PREFIX = 'devops.performance';
+
+/** The key of each target under `devops.performance.targets` (the error rate in percent). */
+const TARGET_CONFIG_KEYS: Record<PerformanceTargetKey, string> = {
+  p95Ms: 'p95Ms',
+  p99Ms: 'p99Ms',
+  errorRate: 'errorRatePercent',
+  minThroughput: 'minThroughput',
+};
+
+/** A whole number of seconds, at least 1. */
 function readSeconds(
   config: Config,
   key: string,
   fallback: HumanDuration,
 ): number {
-  const duration = config.has(key)
-    ? readDurationFromConfig(config, { key })
-    : fallback;
-  const ms = durationToMilliseconds(duration);
-  if (!(ms >= 1000) || ms % 1000 !== 0) {
-    throw invalid(key, 'a whole number of seconds, at least 1s', ms / 1000);
+  const ms = readOptionalDurationMs(config, key, {
+    fallback,
+    min: { seconds: 1 },
+    expected: 'a whole number of seconds, at least 1s',
+  });
+  if (ms % 1000 !== 0) {
+    throw invalidConfig(
+      key,
+      'a whole number of seconds, at least 1s',
+      ms / 1000,
+    );
   }
   return ms / 1000;
 }
@@ -77,108 +107,123 @@ function readSeconds(
 export function readPerformanceAnalysisSettings(
   config: Config,
 ): PerformanceAnalysisSettings {
-  const positive = (v: number) => v > 0;
   const targets: ConfiguredPerformanceTargets = {};
-  const p95 = readNumber(
-    config,
-    'devops.performance.targets.p95Ms',
-    positive,
-    'a positive number of milliseconds',
-  );
-  if (p95 !== undefined) targets.p95Ms = p95;
-  const p99 = readNumber(
-    config,
-    'devops.performance.targets.p99Ms',
-    positive,
-    'a positive number of milliseconds',
-  );
-  if (p99 !== undefined) targets.p99Ms = p99;
-  const errorPercent = readNumber(
-    config,
-    'devops.performance.targets.errorRatePercent',
-    v => v >= 0 && v <= 100,
-    'a percentage from 0 to 100',
-  );
-  if (errorPercent !== undefined) targets.errorRate = errorPercent / 100;
-  const minThroughput = readNumber(
-    config,
-    'devops.performance.targets.minThroughput',
-    positive,
-    'a positive number of requests per second',
-  );
-  if (minThroughput !== undefined) targets.minThroughput = minThroughput;
-
-  const windowKey = 'devops.performance.regression.window';
-  const windowMs = durationToMilliseconds(
-    config.has(windowKey)
-      ? readDurationFromConfig(config, { key: windowKey })
-      : { hours: 1 },
-  );
-  if (!(windowMs >= 60_000)) {
-    throw invalid(windowKey, 'a duration of at least 1 minute', windowMs);
+  for (const key of PERFORMANCE_TARGET_KEYS) {
+    const rule = PERFORMANCE_TARGET_RULES[key];
+    const written = readOptionalNumber(
+      config,
+      `${PREFIX}.targets.${TARGET_CONFIG_KEYS[key]}`,
+      { accepts: rule.accepts, expected: rule.expected },
+    );
+    if (written !== undefined) targets[key] = rule.toValue(written);
   }
+
   const regression: RegressionSettings = {
-    windowMs,
+    windowMs: readOptionalDurationMs(config, `${PREFIX}.regression.window`, {
+      fallback: { hours: 1 },
+      min: { minutes: 1 },
+      expected: 'a duration of at least 1 minute',
+    }),
     maxPValue:
-      readNumber(
-        config,
-        'devops.performance.regression.maxPValue',
-        v => v > 0 && v < 1,
-        'a number between 0 and 1 (exclusive)',
-      ) ?? 0.01,
+      readOptionalNumber(config, `${PREFIX}.regression.maxPValue`, {
+        accepts: v => v > 0 && v < 1,
+        expected: 'a number between 0 and 1 (exclusive)',
+      }) ?? 0.01,
     minChangePercent:
-      readNumber(
-        config,
-        'devops.performance.regression.minChangePercent',
-        v => v >= 0,
-        'a non-negative percentage',
-      ) ?? 10,
-    minSamples:
-      readNumber(
-        config,
-        'devops.performance.regression.minSamples',
-        v => Number.isInteger(v) && v >= 2,
-        'a whole number of at least 2',
-      ) ?? 10,
+      readOptionalNumber(config, `${PREFIX}.regression.minChangePercent`, {
+        accepts: v => v >= 0,
+        expected: 'a non-negative percentage',
+      }) ?? 10,
+    minSamples: readOptionalWholeNumber(
+      config,
+      `${PREFIX}.regression.minSamples`,
+      { fallback: 10, min: 2 },
+    ),
   };
 
-  const whole = (v: number) => Number.isInteger(v) && v >= 1;
   const maxDurationSeconds = readSeconds(
     config,
-    'devops.performance.loadTests.maxDuration',
+    `${PREFIX}.loadTests.maxDuration`,
     { seconds: 30 },
   );
   const defaultDurationSeconds = readSeconds(
     config,
-    'devops.performance.loadTests.defaultDuration',
+    `${PREFIX}.loadTests.defaultDuration`,
     { seconds: Math.min(10, maxDurationSeconds) },
   );
   if (defaultDurationSeconds > maxDurationSeconds) {
-    throw invalid(
-      'devops.performance.loadTests.defaultDuration',
-      `at most devops.performance.loadTests.maxDuration (${maxDurationSeconds}s)`,
+    throw invalidConfig(
+      `${PREFIX}.loadTests.defaultDuration`,
+      `at most ${PREFIX}.loadTests.maxDuration (${maxDurationSeconds}s)`,
       `${defaultDurationSeconds}s`,
     );
   }
-  const maxConnections =
-    readNumber(
-      config,
-      'devops.performance.loadTests.maxConnections',
-      whole,
-      'a whole number of at least 1',
-    ) ?? 10;
+  const maxConnections = readOptionalWholeNumber(
+    config,
+    `${PREFIX}.loadTests.maxConnections`,
+    { fallback: 10, min: 1 },
+  );
   const loadTests: LoadTestSettings = {
     defaultDurationSeconds,
     maxDurationSeconds,
     defaultConnections: Math.min(2, maxConnections),
     maxConnections,
-    maxConcurrent:
-      readNumber(
-        config,
-        'devops.performance.loadTests.maxConcurrent',
-        whole,
-        'a whole number of at least 1',
-      ) ?? 2,
+    maxConcurrent: readOptionalWholeNumber(
+      config,
+      `${PREFIX}.loadTests.maxConcurrent`,
+      { fallback: 2, min: 1 },
+    ),
   };
   return { targets, regression, loadTests };
+}
+
+export function readPerformanceCollectionSettings(
+  config: Config,
+): PerformanceCollectionSettings {
+  const key = `${PREFIX}.collection`;
+  return {
+    frequency: readOptionalDuration(config, `${key}.frequency`, {
+      fallback: { minutes: 1 },
+    }),
+    timeout: readOptionalDuration(config, `${key}.timeout`, {
+      fallback: { seconds: 50 },
+    }),
+    shards: readOptionalWholeNumber(config, `${key}.shards`, {
+      fallback: 1,
+      min: 1,
+      max: 1000,
+    }),
+    pageSize: readOptionalWholeNumber(config, `${key}.pageSize`, {
+      fallback: 500,
+      min: 1,
+      max: 10_000,
+    }),
+  };
+}
+
+export function readPerformanceRetentionSettings(
+  config: Config,
+): PerformanceRetentionSettings {
+  const key = `${PREFIX}.retention`;
+  return {
+    raw: readOptionalDuration(config, `${key}.raw`, {
+      fallback: { days: 7 },
+      min: { hours: 2 },
+      expected:
+        'at least 2 hours (raw samples are rolled up once their hour is complete)',
+    }),
+    rollups: readOptionalDuration(config, `${key}.rollups`, {
+      fallback: { days: 90 },
+      min: { hours: 1 },
+      expected: 'at least 1 hour',
+    }),
+    frequency: readOptionalDuration(config, `${key}.frequency`, {
+      fallback: { minutes: 10 },
+    }),
+    batchSize: readOptionalWholeNumber(config, `${key}.batchSize`, {
+      fallback: 5000,
+      min: 1,
+      max: 100_000,
+    }),
+  };
 }

@@ -4,47 +4,23 @@ import {
   DEVOPS_TARGET_MIN_THROUGHPUT_ANNOTATION,
   DEVOPS_TARGET_P95_ANNOTATION,
   DEVOPS_TARGET_P99_ANNOTATION,
+  DEFAULT_PERFORMANCE_TARGETS,
   EffectivePerformanceTargets,
   PERFORMANCE_TARGET_KEYS,
+  PERFORMANCE_TARGET_RULES,
   PerformanceTargetKey,
   PerformanceTargets,
   PerformanceTargetSource,
+  readWrittenTarget,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { ConfiguredPerformanceTargets } from './analysisSettings';
+import { ConfiguredPerformanceTargets } from './settings';
 
-/** Built-in targets: the lowest precedence. */
-export const DEFAULT_PERFORMANCE_TARGETS: PerformanceTargets = {
-  p95Ms: 500,
-  p99Ms: 1000,
-  errorRate: 0.01,
-  minThroughput: null,
-};
-
-/** The annotation of each target, how to read it, and what it must be. */
-const TARGET_ANNOTATIONS: Record<
-  PerformanceTargetKey,
-  { annotation: string; expected: string; read: (n: number) => number | null }
-> = {
-  p95Ms: {
-    annotation: DEVOPS_TARGET_P95_ANNOTATION,
-    expected: 'a positive number of milliseconds',
-    read: n => (n > 0 ? n : null),
-  },
-  p99Ms: {
-    annotation: DEVOPS_TARGET_P99_ANNOTATION,
-    expected: 'a positive number of milliseconds',
-    read: n => (n > 0 ? n : null),
-  },
-  errorRate: {
-    annotation: DEVOPS_TARGET_ERROR_RATE_ANNOTATION,
-    expected: 'a percentage from 0 to 100',
-    read: n => (n >= 0 && n <= 100 ? n / 100 : null),
-  },
-  minThroughput: {
-    annotation: DEVOPS_TARGET_MIN_THROUGHPUT_ANNOTATION,
-    expected: 'a positive number of requests per second',
-    read: n => (n > 0 ? n : null),
-  },
+/** The annotation of each target. */
+const TARGET_ANNOTATIONS: Record<PerformanceTargetKey, string> = {
+  p95Ms: DEVOPS_TARGET_P95_ANNOTATION,
+  p99Ms: DEVOPS_TARGET_P99_ANNOTATION,
+  errorRate: DEVOPS_TARGET_ERROR_RATE_ANNOTATION,
+  minThroughput: DEVOPS_TARGET_MIN_THROUGHPUT_ANNOTATION,
 };
 
 /** An annotation whose value could not be used as a target. */
@@ -68,16 +44,19 @@ export function readTargetAnnotations(entity: Entity): {
   const targets: Partial<PerformanceTargets> = {};
   const invalid: InvalidTargetAnnotation[] = [];
   for (const key of PERFORMANCE_TARGET_KEYS) {
-    const { annotation, expected, read } = TARGET_ANNOTATIONS[key];
+    const annotation = TARGET_ANNOTATIONS[key];
     const raw = annotations[annotation];
     if (raw === undefined) continue;
-    const text = raw.trim().replace(/%$/, '').trim();
-    const n = text === '' ? NaN : Number(text);
-    const value = Number.isFinite(n) ? read(n) : null;
-    if (value === null) {
-      invalid.push({ target: key, annotation, value: raw, expected });
+    const read = readWrittenTarget(key, raw);
+    if ('value' in read) {
+      targets[key] = read.value;
     } else {
-      targets[key] = value;
+      invalid.push({
+        target: key,
+        annotation,
+        value: raw,
+        expected: PERFORMANCE_TARGET_RULES[key].expected,
+      });
     }
   }
   return { targets, invalid };

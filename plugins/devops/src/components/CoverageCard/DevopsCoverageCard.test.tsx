@@ -59,7 +59,7 @@ describe('DevopsCoverageCard', () => {
     const response = new Response(
       JSON.stringify({
         error: { name: 'NotFoundError', message: 'Unknown entity payments' },
-        request: { method: 'GET', url: '/quality' },
+        request: { method: 'GET', url: '/coverage' },
         response: { statusCode: 404 },
       }),
       { status: 404, headers: { 'Content-Type': 'application/json' } },

@@ -1,51 +1,56 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { DatabaseDevopsStore } from '../database';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { readRetentionSettings, RetentionPruner } from './RetentionPruner';
+import { createTestDatabases } from '../../../__testUtils__/databases';
+import { migrateToLatest } from '../../../database/migrations';
+import { DatabaseReportStore } from '../DatabaseReportStore';
+import { readCoverageSettings } from '../settings';
+import { ReportRetention } from './ReportRetention';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-describe('RetentionPruner', () => {
+describe('ReportRetention', () => {
   it('reads durations and limits from config, with defaults', () => {
-    expect(readRetentionSettings(new ConfigReader({}))).toEqual({
+    expect(readCoverageSettings(new ConfigReader({})).retention).toEqual({
       maxAge: { days: 180 },
       maxReportsPerSeries: 500,
       frequency: { hours: 1 },
     });
     expect(
-      readRetentionSettings(
+      readCoverageSettings(
         new ConfigReader({
           devops: {
-            retention: {
-              maxAge: '30d',
-              maxReportsPerSeries: 20,
-              frequency: { minutes: 5 },
+            coverage: {
+              retention: {
+                maxAge: '30d',
+                maxReportsPerSeries: 20,
+                frequency: { minutes: 5 },
+              },
             },
           },
         }),
-      ),
+      ).retention,
     ).toEqual({
       maxAge: { weeks: 4, days: 2 },
       maxReportsPerSeries: 20,
       frequency: { minutes: 5 },
     });
     expect(() =>
-      readRetentionSettings(
-        new ConfigReader({ devops: { retention: { maxReportsPerSeries: 1 } } }),
+      readCoverageSettings(
+        new ConfigReader({
+          devops: { coverage: { retention: { maxReportsPerSeries: 1 } } },
+        }),
       ),
-    ).toThrow(/maxReportsPerSeries.*at least 2/);
+    ).toThrow(/devops\.coverage\.retention\.maxReportsPerSeries.*at least 2/);
   });
 
   it.each(databases.eachSupportedId())(
     'deletes a backlog larger than one batch on %p, keeping the newest reports of each series',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const store = await DatabaseDevopsStore.create({
-        database: { getClient: async () => knex },
-      });
+      await migrateToLatest(knex);
+      const store = new DatabaseReportStore(knex);
       const now = Date.parse('2026-11-25T12:00:00Z');
       for (let i = 0; i < 450; i++) {
         await store.insertTestReport(
@@ -66,7 +71,7 @@ describe('RetentionPruner', () => {
           },
         );
       }
-      const pruner = new RetentionPruner(
+      const pruner = new ReportRetention(
         store,
         {
           maxAge: { days: 180 },

@@ -1,42 +1,19 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { durationToMilliseconds } from '@backstage/types';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { DevopsStore } from '../database';
+import { ReportStore } from '../ReportStore';
+import { CoverageRetentionSettings } from '../settings';
 
 const BATCH_SIZE = 200;
-
-export interface RetentionSettings {
-  maxAge: HumanDuration;
-  maxReportsPerSeries: number;
-  frequency: HumanDuration;
-}
-
-export function readRetentionSettings(config: Config): RetentionSettings {
-  const duration = (key: string, fallback: HumanDuration) =>
-    config.has(key) ? readDurationFromConfig(config, { key }) : fallback;
-  const maxReportsPerSeries =
-    config.getOptionalNumber('devops.retention.maxReportsPerSeries') ?? 500;
-  if (!Number.isInteger(maxReportsPerSeries) || maxReportsPerSeries < 2) {
-    throw new Error(
-      `Invalid config at devops.retention.maxReportsPerSeries: expected a whole number of at least 2 (deltas need two reports), got ${maxReportsPerSeries}`,
-    );
-  }
-  return {
-    maxAge: duration('devops.retention.maxAge', { days: 180 }),
-    maxReportsPerSeries,
-    frequency: duration('devops.retention.frequency', { hours: 1 }),
-  };
-}
 
 /**
  * Deletes reports past the retention limits in small batches, yielding to the event loop between
  * batches, so pruning a large backlog never blocks request handling for long.
  */
-export class RetentionPruner {
+export class ReportRetention {
   constructor(
-    private readonly store: DevopsStore,
-    private readonly settings: RetentionSettings,
+    private readonly store: Pick<ReportStore, 'pruneReports'>,
+    private readonly settings: CoverageRetentionSettings,
     private readonly logger: LoggerService,
   ) {}
 

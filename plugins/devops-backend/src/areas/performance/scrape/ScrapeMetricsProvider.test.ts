@@ -277,7 +277,7 @@ describe('ScrapeMetricsProvider', () => {
     ]);
   });
 
-  it('scrapes only hosts in devops.performance.allowedHosts when it is set', async () => {
+  it('scrapes only hosts in devops.allowedHosts when it is set', async () => {
     let requests = 0;
     const url = await serve((_req, res) => {
       requests += 1;
@@ -289,7 +289,7 @@ describe('ScrapeMetricsProvider', () => {
     const port = new URL(url).port;
     const provider = ScrapeMetricsProvider.fromConfig(
       new ConfigReader({
-        devops: { performance: { allowedHosts: [`127.0.0.1:${port}`] } },
+        devops: { allowedHosts: [`127.0.0.1:${port}`] },
       }),
       { logger },
     );
@@ -307,7 +307,7 @@ describe('ScrapeMetricsProvider', () => {
       {
         entityRef: 'component:default/metadata-service',
         message:
-          "GET http://169.254.169.254/latest/meta-data: host '169.254.169.254' is not in devops.performance.allowedHosts",
+          "GET http://169.254.169.254/latest/meta-data: host '169.254.169.254' is not in devops.allowedHosts",
       },
     ]);
     expect(requests).toBe(1);

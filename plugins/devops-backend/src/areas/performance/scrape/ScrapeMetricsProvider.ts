@@ -5,21 +5,22 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import { Config } from '@backstage/config';
 import {
   DEVOPS_METRICS_URL_ANNOTATION,
   parseEnvironmentUrls,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { AllowedHosts } from '../allowedHosts';
+import { AllowedHosts } from '../../../egress/AllowedHosts';
 import {
   MetricsCollectionContext,
   MetricsCollectionResult,
   MetricsFailure,
   MetricsProvider,
   MetricsSample,
+  readOptionalByteSize,
+  readOptionalDurationMs,
+  readOptionalWholeNumber,
 } from '@devops-growth/backstage-plugin-devops-node';
-import { parseByteSize } from '../../reports/body';
 import {
   deriveValues,
   hasRecognisedMetrics,
@@ -44,30 +45,17 @@ const KEY = 'devops.performance.scrape';
 
 /** Reads `devops.performance.scrape`; throws naming the key for an invalid value. */
 export function readScrapeSettings(config: Config): ScrapeSettings {
-  const timeoutKey = `${KEY}.timeout`;
-  const timeoutMs = config.has(timeoutKey)
-    ? durationToMilliseconds(
-        readDurationFromConfig(config, { key: timeoutKey }),
-      )
-    : 5000;
-  if (!(timeoutMs > 0)) {
-    throw new Error(
-      `Invalid config at ${timeoutKey}: must be longer than zero`,
-    );
-  }
-  const concurrencyKey = `${KEY}.concurrency`;
-  const concurrency = config.getOptionalNumber(concurrencyKey) ?? 16;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
-    throw new Error(
-      `Invalid config at ${concurrencyKey}: expected an integer from 1 to 1024, got ${concurrency}`,
-    );
-  }
-  const sizeKey = `${KEY}.maxBodySize`;
-  const maxBodySize = parseByteSize(
-    config.getOptional<number | string>(sizeKey) ?? '10mb',
-    sizeKey,
-  );
-  return { timeoutMs, concurrency, maxBodySize };
+  return {
+    timeoutMs: readOptionalDurationMs(config, `${KEY}.timeout`, {
+      fallback: { seconds: 5 },
+    }),
+    concurrency: readOptionalWholeNumber(config, `${KEY}.concurrency`, {
+      fallback: 16,
+      min: 1,
+      max: 1024,
+    }),
+    maxBodySize: readOptionalByteSize(config, `${KEY}.maxBodySize`, '10mb'),
+  };
 }
 
 function describeBytes(bytes: number) {
@@ -108,11 +96,14 @@ export class ScrapeMetricsProvider implements MetricsProvider {
   private readonly snapshots = new Map<string, ScrapeSnapshot>();
   private lastEviction = 0;
 
-  static fromConfig(config: Config, options: { logger: LoggerService }) {
+  static fromConfig(
+    config: Config,
+    options: { logger: LoggerService; allowedHosts?: AllowedHosts },
+  ) {
     return new ScrapeMetricsProvider(
       readScrapeSettings(config),
       options.logger,
-      AllowedHosts.fromConfig(config),
+      options.allowedHosts ?? AllowedHosts.fromConfig(config),
     );
   }
 

@@ -1,4 +1,4 @@
-import { rawValues } from '../__testUtils__/performance';
+import { rawValues } from '../../../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -7,11 +7,12 @@ import {
   MetricsCollectionResult,
   MetricsProvider,
 } from '@devops-growth/backstage-plugin-devops-node';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { PerformanceCollectionSettings } from './collectionSettings';
-import { DatabasePerformanceStore } from './DatabasePerformanceStore';
+import { createTestDatabases } from '../../../__testUtils__/databases';
+import { migrateToLatest } from '../../../database/migrations';
+import { DatabasePerformanceSampleStore } from '../DatabasePerformanceSampleStore';
+import { PerformanceCollectionSettings } from '../settings';
 import { MetricsCollector, shardOf } from './MetricsCollector';
-import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import { MetricsProviderRegistry } from '../MetricsProviderRegistry';
 
 jest.setTimeout(60_000);
 
@@ -158,7 +159,7 @@ const settings = (
 describe.each(databases.eachSupportedId())(
   'MetricsCollector on %p',
   (databaseId: TestDatabaseId) => {
-    let store: DatabasePerformanceStore;
+    let store: DatabasePerformanceSampleStore;
     let fixed: FixedProvider;
     let broken: BrokenProvider;
     let partial: PartialProvider;
@@ -167,9 +168,8 @@ describe.each(databases.eachSupportedId())(
 
     beforeEach(async () => {
       const knex = await databases.init(databaseId);
-      store = await DatabasePerformanceStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      await migrateToLatest(knex);
+      store = new DatabasePerformanceSampleStore(knex);
       fixed = new FixedProvider();
       broken = new BrokenProvider();
       partial = new PartialProvider();
@@ -413,7 +413,7 @@ describe('MetricsCollector scheduling', () => {
   it('schedules one global task per shard with the configured frequency and timeout', async () => {
     const scheduler = mockServices.scheduler.mock();
     const c = new MetricsCollector({
-      store: {} as DatabasePerformanceStore,
+      store: {} as DatabasePerformanceSampleStore,
       registry: new MetricsProviderRegistry(),
       catalog: catalogServiceMock(),
       auth: mockServices.auth(),

@@ -15,12 +15,12 @@ import {
   MetricsProvider,
   MetricsSample,
 } from '@devops-growth/backstage-plugin-devops-node';
-import { PerformanceCollectionSettings } from './collectionSettings';
-import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import { MetricsProviderRegistry } from '../MetricsProviderRegistry';
 import {
   CollectionFailure,
   PerformanceSampleStore,
-} from './PerformanceSampleStore';
+} from '../PerformanceSampleStore';
+import { PerformanceCollectionSettings } from '../settings';
 
 /** The entity fields providers may rely on: everything else is left out of the catalog reads. */
 const ENTITY_FIELDS = [

@@ -1,7 +1,8 @@
-import { rawValues } from '../__testUtils__/performance';
+import { rawValues } from '../../../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { DatabasePerformanceStore } from './DatabasePerformanceStore';
+import { createTestDatabases } from '../../../__testUtils__/databases';
+import { migrateToLatest } from '../../../database/migrations';
+import { DatabasePerformanceSampleStore } from '../DatabasePerformanceSampleStore';
 import { PerformanceMaintenance } from './PerformanceMaintenance';
 
 jest.setTimeout(60_000);
@@ -24,15 +25,14 @@ const sampleAt = (atMs: number, p95Ms: number) => ({
 describe.each(databases.eachSupportedId())(
   'PerformanceMaintenance on %p',
   (databaseId: TestDatabaseId) => {
-    let store: DatabasePerformanceStore;
+    let store: DatabasePerformanceSampleStore;
     let maintenance: PerformanceMaintenance;
     let logger: ReturnType<typeof mockServices.logger.mock>;
 
     beforeEach(async () => {
       const knex = await databases.init(databaseId);
-      store = await DatabasePerformanceStore.create({
-        database: { getClient: async () => knex, migrations: { skip: false } },
-      });
+      await migrateToLatest(knex);
+      store = new DatabasePerformanceSampleStore(knex);
       logger = mockServices.logger.mock();
       maintenance = new PerformanceMaintenance(
         store,

@@ -1,8 +1,8 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { PerformanceRetentionSettings } from './collectionSettings';
-import { DatabasePerformanceStore } from './DatabasePerformanceStore';
+import { PerformanceSampleStore } from '../PerformanceSampleStore';
+import { PerformanceRetentionSettings } from '../settings';
 
 const HOUR_MS = 3_600_000;
 /** Hours rolled up per statement, so that a long backlog is worked off in bounded steps. */
@@ -28,7 +28,7 @@ export interface MaintenanceResult {
  */
 export class PerformanceMaintenance {
   constructor(
-    private readonly store: DatabasePerformanceStore,
+    private readonly store: PerformanceSampleStore,
     private readonly settings: PerformanceRetentionSettings,
     private readonly logger: LoggerService,
   ) {}

@@ -335,6 +335,9 @@ describe('XmlScanner', () => {
     await expect(events(['<r>x\udc00</r>'])).rejects.toThrow(
       'Test XML line 1: character U+DC00 is not allowed in XML',
     );
+    await expect(events(['<r>x\ud83d', 'y</r>'])).rejects.toThrow(
+      'Test XML line 1: character U+D800-U+DBFF (an unpaired surrogate) is not allowed in XML',
+    );
     await expect(events(['<r>x\ud83d'])).rejects.toThrow(
       'Test XML line 1: character U+D800-U+DBFF (an unpaired surrogate) is not allowed in XML',
     );

@@ -78,14 +78,14 @@ function firstLine(buf: string, start: number, end: number): string {
 }
 
 /**
- * Characters outside XML 1.0's `Char` production (#x9 | #xA | #xD | [#x20-#xD7FF] |
- * [#xE000-#xFFFD] | [#x10000-#x10FFFF]) as UTF-16: C0 controls other than tab, LF and CR, U+FFFE,
- * U+FFFF and unpaired surrogates. Without the `u` flag the search stays on V8's one-byte fast path
- * for ASCII and Latin-1 text.
+ * Candidates for characters outside XML 1.0's `Char` production (#x9 | #xA | #xD |
+ * [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]) as UTF-16: C0 controls other than tab,
+ * LF and CR, U+FFFE, U+FFFF, and surrogates (legal only in pairs, checked one by one). A plain
+ * character class without the `u` flag keeps the search on V8's fast path.
  */
-const ILLEGAL_CHAR =
+const CHAR_CANDIDATE =
   // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/g;
 
 function isXmlChar(cp: number): boolean {
   return (
@@ -234,33 +234,48 @@ export class XmlScanner {
    */
   private checkChars(from: number): void {
     const buf = this.buf;
-    const re = ILLEGAL_CHAR;
+    const re = CHAR_CANDIDATE;
     re.lastIndex = from;
-    let m = re.exec(buf);
-    // A low surrogate at the start of this chunk completes a pair split by the previous chunk.
+    let bad = -1;
+    let name = '';
     if (
-      m &&
-      m.index === from &&
       this.pendingHighSurrogate &&
-      (buf.charCodeAt(from) & 0xfc00) === 0xdc00
+      from < buf.length &&
+      (buf.charCodeAt(from) & 0xfc00) !== 0xdc00
     ) {
-      re.lastIndex = from + 1;
-      m = re.exec(buf);
+      // The previous chunk ended with a high surrogate that nothing completes.
+      bad = from;
+      name = 'U+D800-U+DBFF (an unpaired surrogate)';
+    }
+    for (let m = bad === -1 ? re.exec(buf) : null; m; m = re.exec(buf)) {
+      const i = m.index;
+      const c = buf.charCodeAt(i);
+      if ((c & 0xfc00) === 0xd800) {
+        // A high surrogate: legal before a low one, or at the end, before the next chunk.
+        if (i + 1 === buf.length) {
+          this.pendingHighSurrogate = true;
+          return;
+        }
+        if ((buf.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+          re.lastIndex = i + 2;
+          continue;
+        }
+      } else if (
+        (c & 0xfc00) === 0xdc00 &&
+        i === from &&
+        this.pendingHighSurrogate
+      ) {
+        // The low half of a pair split by the previous chunk.
+        this.pendingHighSurrogate = false;
+        continue;
+      }
+      bad = i;
+      break;
     }
     this.pendingHighSurrogate = false;
-    if (
-      m &&
-      m.index === buf.length - 1 &&
-      (buf.charCodeAt(m.index) & 0xfc00) === 0xd800
-    ) {
-      // A pair split between chunks: checked when the next chunk arrives.
-      this.pendingHighSurrogate = true;
-      m = null;
-    }
-    if (!m) return;
-    const bad = m.index;
+    if (bad === -1) return;
     const line = this.lineAt(bad);
-    const name = charName(buf.codePointAt(bad) ?? 0);
+    name ||= charName(buf.codePointAt(bad) ?? 0);
     // Report earlier problems first: scan what precedes the character as if the input ended there.
     this.buf = buf.slice(0, bad);
     this.run(false);

@@ -64,4 +64,6 @@ echo "[test] tests"
 CI=true yarn backstage-cli repo test --maxWorkers=2 "$@"
 
 # --- packages: pack each plugin package and check its tarball (added by the packaging work) ---
+echo "[test] packages: build, pack and check each plugin package (scripts/check-packages.mjs)"
+node scripts/check-packages.mjs
 

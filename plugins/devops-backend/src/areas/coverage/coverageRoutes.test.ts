@@ -9,12 +9,17 @@ import { Entity } from '@backstage/catalog-model';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { execFile } from 'node:child_process';
+import { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { devopsPlugin } from '../../plugin';
 
 jest.setTimeout(60_000);
+
+const execFileAsync = promisify(execFile);
 
 const fixture = (p: string) =>
   readFileSync(join(__dirname, '..', '..', 'reports', 'parsers', '__fixtures__', p));
@@ -346,6 +351,113 @@ describe.each(databases.eachSupportedId())('coverage routes on %p', databaseId =
         .send(Buffer.from('this is not gzip at all'));
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/gzip/);
+    });
+  });
+
+  describe('multipart/form-data uploads', () => {
+    const multipart = (server: Awaited<ReturnType<typeof startBackend>>) =>
+      request(server).post('/api/devops/reports').query({
+        entity: 'component:default/payments',
+        format: 'lcov',
+        commit: SHA,
+        branch: 'main',
+      });
+
+    it('reads the one file part of `curl -F file=@lcov.info` like a raw body', async () => {
+      const server = await startBackend();
+      const raw = await upload(
+        server,
+        { format: 'lcov', name: 'raw' },
+        fixture('real/jest-lcov.info'),
+      );
+      // The real client: curl builds the multipart body and its boundary.
+      const { port } = server.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/api/devops/reports?entity=payments&format=lcov&commit=${SHA}&branch=main&name=form`;
+      const curl = await execFileAsync('curl', [
+        '-sS',
+        '-F',
+        `file=@${join(
+          __dirname,
+          '..',
+          '..',
+          'reports',
+          'parsers',
+          '__fixtures__',
+          'real',
+          'jest-lcov.info',
+        )}`,
+        url,
+      ]);
+      const form = JSON.parse(curl.stdout);
+      expect(form.report).toMatchObject({ format: 'lcov', name: 'form' });
+      expect(form.report.coverage).toEqual(raw.body.report.coverage);
+      expect(form.report.itemCount).toBe(raw.body.report.itemCount);
+      expect(form.report.sizeBytes).toBe(raw.body.report.sizeBytes);
+
+      // A gzip-compressed file part (`-F file=@lcov.info.gz`) is read too.
+      const gz = await multipart(server)
+        .query({ name: 'gz' })
+        .attach('file', gzipSync(fixture('real/jest-lcov.info')), 'lcov.info.gz');
+      expect(gz.status).toBe(201);
+      expect(gz.body.report.coverage).toEqual(raw.body.report.coverage);
+    });
+
+    it.each([
+      [
+        'a text field besides the file',
+        (r: request.Test) =>
+          r.field('branch', 'main').attach('file', fixture('real/jest-lcov.info'), 'lcov.info'),
+        /text field 'branch'.*exactly one file part/,
+      ],
+      [
+        'two files',
+        (r: request.Test) =>
+          r
+            .attach('file', fixture('real/jest-lcov.info'), 'a.info')
+            .attach('other', fixture('real/jest-lcov.info'), 'b.info'),
+        /more than one part; .*exactly one file part/,
+      ],
+      [
+        'only a text field',
+        (r: request.Test) => r.field('report', 'TN:\nend_of_record\n'),
+        /text field 'report'/,
+      ],
+    ])('refuses %s with 400, storing nothing', async (_name, build, message) => {
+      const server = await startBackend();
+      const res = await build(multipart(server));
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await storedReports(server)).toEqual([]);
+    });
+
+    it('refuses a multipart body without a boundary or with no part', async () => {
+      const server = await startBackend();
+      const noBoundary = await multipart(server)
+        .set('Content-Type', 'multipart/form-data')
+        .send('whatever');
+      expect(noBoundary.status).toBe(400);
+      expect(noBoundary.body.error.message).toMatch(
+        /Invalid multipart\/form-data upload: .*exactly one file part/,
+      );
+      const empty = await multipart(server)
+        .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+        .send('--XYZ--\r\n');
+      expect(empty.status).toBe(400);
+      expect(empty.body.error.message).toMatch(/no file part/);
+      expect(await storedReports(server)).toEqual([]);
+    });
+
+    it('answers 413 for a file part over the limit', async () => {
+      const server = await startBackend({
+        config: { devops: { reports: { maxBodySize: '1kb' } } },
+      });
+      const bomb = gzipSync(
+        Buffer.from(`TN:\n${'SF:a.js\nDA:1,1\nend_of_record\n'.repeat(2000)}`),
+      );
+      const res = await multipart(server).attach('file', bomb, 'lcov.info.gz');
+      expect(res.body.error.message).toMatch(/exceeds the limit of 1 kB/);
+      expect(res.status).toBe(413);
+      expect(await storedReports(server)).toEqual([]);
     });
   });
 

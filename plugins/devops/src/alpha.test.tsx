@@ -2,6 +2,7 @@ import { screen } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { discoveryApiRef } from '@backstage/frontend-plugin-api';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
 import { makeEntity, mockDevopsApi } from './__fixtures__/qualitySummary';
@@ -12,14 +13,53 @@ const performanceCard = devopsPlugin.getExtension(
   'entity-card:devops/performance',
 );
 const devopsContent = devopsPlugin.getExtension('entity-content:devops');
+const summaryCard = devopsPlugin.getExtension('entity-card:devops/summary');
+
+/**
+ * App config enabling the given extensions: the full cards are disabled by default (the DevOps
+ * tab shows them), and these tests place them on the overview.
+ */
+function enabling(...ids: string[]) {
+  return { app: { extensions: ids.map(id => ({ [id]: true })) } };
+}
 
 describe('devops plugin (new frontend system)', () => {
   it('has the plugin id, the API, the card and the tab', () => {
-    expect(devopsPlugin.id).toBe('devops');
+    expect(devopsPlugin.pluginId).toBe('devops');
     expect(devopsPlugin.getExtension('api:devops')).toBeDefined();
     expect(coverageCard).toBeDefined();
     expect(performanceCard).toBeDefined();
     expect(devopsContent).toBeDefined();
+    expect(summaryCard).toBeDefined();
+  });
+
+  it('shows the summary card on the overview by default, not the full cards', async () => {
+    const devopsApi = mockDevopsApi();
+
+    renderTestApp({
+      // the whole plugin with its defaults, without the tab (whose content holds the full cards)
+      features: [
+        devopsPlugin.withOverrides({
+          extensions: [devopsContent.override({ disabled: true })],
+        }),
+      ],
+      extensions: [createTestEntityPage({ entity: makeEntity('enabled') })],
+      apis: [
+        [devopsApiRef, devopsApi],
+        [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
+      ],
+    });
+
+    const rows = await screen.findByRole('table', { name: 'DevOps areas' });
+    expect(rows).toHaveTextContent('Performance');
+    expect(rows).toHaveTextContent('Coverage & tests');
+    expect(await screen.findByText('P95 180 ms')).toBeInTheDocument();
+    // the full cards' figures are on the DevOps tab only
+    expect(screen.queryByText('853 of 1000')).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('group', { name: 'P95 latency' }),
+    ).not.toBeInTheDocument();
   });
 
   it('renders the coverage card for an entity whose annotation enables coverage', async () => {
@@ -30,9 +70,11 @@ describe('devops plugin (new frontend system)', () => {
         createTestEntityPage({ entity: makeEntity('coverage') }),
         coverageCard,
       ],
+      config: enabling('entity-card:devops/coverage'),
       apis: [
         [devopsApiRef, devopsApi],
         [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
       ],
     });
 
@@ -60,9 +102,14 @@ describe('devops plugin (new frontend system)', () => {
         performanceCard,
         devopsContent,
       ],
+      config: enabling(
+        'entity-card:devops/coverage',
+        'entity-card:devops/performance',
+      ),
       apis: [
         [devopsApiRef, devopsApi],
         [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
       ],
     });
 
@@ -84,6 +131,7 @@ describe('devops plugin (new frontend system)', () => {
       apis: [
         [devopsApiRef, devopsApi],
         [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
       ],
     });
 
@@ -100,9 +148,14 @@ describe('devops plugin (new frontend system)', () => {
         performanceCard,
         coverageCard,
       ],
+      config: enabling(
+        'entity-card:devops/coverage',
+        'entity-card:devops/performance',
+      ),
       apis: [
         [devopsApiRef, devopsApi],
         [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
       ],
     });
 
@@ -110,7 +163,7 @@ describe('devops plugin (new frontend system)', () => {
     expect(await screen.findByText('180 ms')).toBeInTheDocument();
     expect(devopsApi.getPerformanceSummary).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'payments' },
-      { window: '24h', environment: undefined },
+      { window: '1h', environment: undefined },
     );
     // the coverage card is filtered out: coverage is not enabled
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
@@ -128,6 +181,7 @@ describe('devops plugin (new frontend system)', () => {
       apis: [
         [devopsApiRef, devopsApi],
         [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission()],
       ],
     });
 

@@ -2,9 +2,7 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
-  ExtensionDefinition,
   fetchApiRef,
-  OverridableFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
@@ -15,6 +13,7 @@ import {
   isDevopsContentAvailable,
   isDevopsCoverageAvailable,
   isDevopsPerformanceAvailable,
+  isDevopsSummaryAvailable,
 } from './conditions';
 
 const devopsApi = ApiBlueprint.make({
@@ -28,11 +27,27 @@ const devopsApi = ApiBlueprint.make({
 });
 
 /**
- * The "Coverage & tests" card on the entity overview, for entities whose monitoring annotation
- * enables `coverage`.
+ * The compact "DevOps" card on the entity overview: one row per enabled area and a link to the
+ * DevOps tab. Enabled by default.
+ */
+const devopsSummaryEntityCard = EntityCardBlueprint.make({
+  name: 'summary',
+  params: {
+    type: 'content',
+    filter: isDevopsSummaryAvailable,
+    loader: () =>
+      import('./components/SummaryCard').then(m => <m.DevopsSummaryCard />),
+  },
+});
+
+/**
+ * The full "Coverage & tests" card, for entities whose monitoring annotation enables `coverage`.
+ * The DevOps tab shows it; as an overview card it is disabled by default (enable
+ * `entity-card:devops/coverage` in `app.extensions` to place it elsewhere).
  */
 const devopsCoverageEntityCard = EntityCardBlueprint.make({
   name: 'coverage',
+  disabled: true,
   params: {
     type: 'content',
     filter: isDevopsCoverageAvailable,
@@ -42,11 +57,12 @@ const devopsCoverageEntityCard = EntityCardBlueprint.make({
 });
 
 /**
- * The "Performance" card on the entity overview, for entities whose monitoring annotation enables
- * `performance`.
+ * The full "Performance" card, for entities whose monitoring annotation enables `performance`.
+ * The DevOps tab shows it; as an overview card it is disabled by default.
  */
 const devopsPerformanceEntityCard = EntityCardBlueprint.make({
   name: 'performance',
+  disabled: true,
   params: {
     type: 'content',
     filter: isDevopsPerformanceAvailable,
@@ -69,36 +85,20 @@ const devopsEntityContent = EntityContentBlueprint.make({
 });
 
 /**
- * The extensions of the DevOps plugin, by id. Spelled out because the catalog blueprints are built
- * on another release of `@backstage/frontend-plugin-api` than this package, so their inferred
- * types cannot be named in the published declarations.
+ * The DevOps plugin for the new frontend system: the API (`api:devops`), the DevOps tab
+ * (`entity-content:devops`), the overview's summary card (`entity-card:devops/summary`) and the
+ * full "Performance" and "Coverage & tests" cards (`entity-card:devops/performance`,
+ * `entity-card:devops/coverage`, disabled by default: the tab shows them).
  *
  * @alpha
  */
-export type DevopsPluginExtensions = {
-  'api:devops': ExtensionDefinition;
-  'entity-card:devops/coverage': ExtensionDefinition;
-  'entity-card:devops/performance': ExtensionDefinition;
-  'entity-content:devops': ExtensionDefinition;
-};
-
-/**
- * The DevOps plugin for the new frontend system: the API, the "Performance" entity card
- * (`entity-card:devops/performance`), the "Coverage & tests" entity card
- * (`entity-card:devops/coverage`) and the DevOps tab (`entity-content:devops`).
- *
- * @alpha
- */
-const devopsPlugin: OverridableFrontendPlugin<
-  Record<string, never>,
-  Record<string, never>,
-  DevopsPluginExtensions
-> = createFrontendPlugin({
+const devopsPlugin = createFrontendPlugin({
   pluginId: 'devops',
   title: 'DevOps',
   info: { packageJson: () => import('../package.json') },
   extensions: [
     devopsApi,
+    devopsSummaryEntityCard,
     devopsPerformanceEntityCard,
     devopsCoverageEntityCard,
     devopsEntityContent,

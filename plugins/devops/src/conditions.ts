@@ -34,3 +34,13 @@ export function isDevopsContentAvailable(entity: Entity): boolean {
     isDevopsPerformanceAvailable(entity) || isDevopsCoverageAvailable(entity)
   );
 }
+
+/**
+ * True when the entity enables at least one area the DevOps summary card shows: the condition of
+ * `EntityDevopsSummaryCard` on the entity overview.
+ *
+ * @public
+ */
+export function isDevopsSummaryAvailable(entity: Entity): boolean {
+  return isDevopsContentAvailable(entity);
+}

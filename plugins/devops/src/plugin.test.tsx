@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
   renderInTestApp,
@@ -35,6 +36,7 @@ describe('devops plugin (legacy frontend system)', () => {
         apis={[
           [devopsApiRef, devopsApi],
           [discoveryApiRef, mockApis.discovery()],
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         <EntityProvider entity={makeEntity('coverage')}>
@@ -58,6 +60,7 @@ describe('devops plugin (legacy frontend system)', () => {
         apis={[
           [devopsApiRef, devopsApi],
           [discoveryApiRef, mockApis.discovery()],
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         <EntityProvider entity={makeEntity('performance')}>
@@ -81,6 +84,7 @@ describe('devops plugin (legacy frontend system)', () => {
         apis={[
           [devopsApiRef, devopsApi],
           [discoveryApiRef, mockApis.discovery()],
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         <EntityProvider entity={makeEntity('enabled')}>

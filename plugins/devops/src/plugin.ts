@@ -61,6 +61,23 @@ export const EntityDevopsPerformanceCard = devopsPlugin.provide(
 );
 
 /**
+ * The compact "DevOps" card for the entity overview: one row per area the entity enables (its
+ * state, key figure and worst problem) and a link to the DevOps tab. Show it where
+ * `isDevopsSummaryAvailable` holds; the full cards belong on the tab (`EntityDevopsContent`).
+ *
+ * @public
+ */
+export const EntityDevopsSummaryCard = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevopsSummaryCard',
+    component: {
+      lazy: () =>
+        import('./components/SummaryCard').then(m => m.DevopsSummaryCard),
+    },
+  }),
+);
+
+/**
  * The content of the DevOps entity tab: the "Performance" and "Coverage & tests" cards, each
  * where the entity enables its area. Show the tab where `isDevopsContentAvailable` holds.
  *

@@ -1,48 +1,24 @@
 import { useMemo } from 'react';
-import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import {
   CoverageMetric,
   CoverageTrendPoint,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { Line, LineChart } from 'recharts';
 import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import {
-  COVERAGE_METRIC_LABELS,
+  ChartFrame,
+  chartScaffold,
   formatPercent,
-  timeTickFormatter,
-  timeTicks,
-  toCoverageChartData,
-} from './model';
+  useChartKit,
+} from '../shared';
+import { COVERAGE_METRIC_LABELS, toCoverageChartData } from './model';
 
 const PERCENT_TICKS = [0, 25, 50, 75, 100];
 
-function formatTooltipValue(value: number | string | Array<number | string>) {
-  return typeof value === 'number' ? formatPercent(value) : value;
-}
-
-function formatTooltipLabel(label: unknown) {
-  return typeof label === 'number'
-    ? new Date(label).toLocaleString(undefined, {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-      })
-    : String(label);
-}
-
 /**
- * Coverage per metric over time: dates on the x axis, 0-100 % on the y axis and the quality gate
- * threshold as a dashed reference line.
+ * Coverage per metric, report by report: each report's commit and time on the x axis, 0-100 % on
+ * the y axis and the quality gate threshold as a dashed line named in the legend.
  */
 export function CoverageTrendChart(props: {
   trend: CoverageTrendPoint[];
@@ -50,6 +26,7 @@ export function CoverageTrendChart(props: {
 }) {
   const { trend, threshold } = props;
   const theme = useTheme();
+  const kit = useChartKit();
   const { points, metrics } = useMemo(
     () => toCoverageChartData(trend),
     [trend],
@@ -69,62 +46,30 @@ export function CoverageTrendChart(props: {
     functions: theme.palette.info.main,
     statements: theme.palette.warning.main,
   };
+  const series = metrics.map(metric => ({
+    key: metric,
+    name: COVERAGE_METRIC_LABELS[metric],
+    color: colors[metric],
+  }));
+  const gate = { value: threshold, label: `Gate ${formatPercent(threshold)}` };
 
   return (
-    <Box role="img" aria-label="Coverage trend">
-      <ResponsiveContainer width="100%" height={260}>
-        <LineChart
-          data={points}
-          margin={{ top: 16, right: 24, bottom: 8, left: 0 }}
-        >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis
-            dataKey="time"
-            type="number"
-            scale="time"
-            domain={['dataMin', 'dataMax']}
-            ticks={timeTicks(points[0].time, points[points.length - 1].time)}
-            tickFormatter={timeTickFormatter(
-              points[points.length - 1].time - points[0].time,
-            )}
-          />
-          <YAxis
-            type="number"
-            domain={[0, 100]}
-            ticks={PERCENT_TICKS}
-            tickFormatter={(value: number) => `${value}%`}
-            allowDataOverflow
-          />
-          <Tooltip
-            labelFormatter={formatTooltipLabel}
-            formatter={formatTooltipValue}
-          />
-          <Legend />
-          <ReferenceLine
-            y={threshold}
-            stroke={theme.palette.status.error}
-            strokeDasharray="6 3"
-            label={{
-              value: `Gate ${formatPercent(threshold)}`,
-              position: 'insideTopRight',
-              fill: theme.palette.text.secondary,
-            }}
-          />
-          {metrics.map(metric => (
-            <Line
-              key={metric}
-              type="monotone"
-              dataKey={metric}
-              name={COVERAGE_METRIC_LABELS[metric]}
-              stroke={colors[metric]}
-              strokeWidth={2}
-              dot={points.length <= 30}
-              connectNulls
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </Box>
+    <ChartFrame label="Coverage trend" height={260}>
+      <LineChart
+        data={points}
+        margin={{ top: 16, right: 24, bottom: 8, left: 0 }}
+      >
+        {chartScaffold(kit, {
+          xAxis: kit.reportAxis(),
+          yAxis: kit.percentAxis(PERCENT_TICKS),
+          format: formatPercent,
+          series,
+          targets: [gate],
+        })}
+        {series.map(s => (
+          <Line key={s.key} {...kit.line(s, points.length, true)} />
+        ))}
+      </LineChart>
+    </ChartFrame>
   );
 }

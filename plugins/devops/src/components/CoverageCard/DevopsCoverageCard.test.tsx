@@ -1,16 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
-import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
 import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
-import { DevopsApi, devopsApiRef } from '../../api';
+import { DevopsApi } from '../../api';
+import { renderCard as renderInApp } from '../../__testUtils__/renderCard';
 import {
   makeEmptySummary,
   makeEntity,
@@ -20,21 +14,7 @@ import {
 import { DevopsCoverageCard } from './DevopsCoverageCard';
 
 async function renderCard(entity: Entity, devopsApi: DevopsApi) {
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [
-          discoveryApiRef,
-          mockApis.discovery({ baseUrl: 'https://backstage.example.com' }),
-        ],
-      ]}
-    >
-      <EntityProvider entity={entity}>
-        <DevopsCoverageCard />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderInApp(<DevopsCoverageCard />, entity, devopsApi);
 }
 
 function figure(label: string) {

@@ -1,33 +1,28 @@
-import { ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import {
   Entity,
   getCompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
-import {
-  DEVOPS_MONITORING_ANNOTATION,
-  QualitySummary,
-} from '@devops-growth/backstage-plugin-devops-common';
+import { InfoCard } from '@backstage/core-components';
+import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
 import { QualitySummaryOptions } from '../../api';
-import { isDevopsCoverageAvailable } from '../../conditions';
+import {
+  AreaCard,
+  AsyncCardContent,
+  formatDateTime,
+  RecommendationsSection,
+  Section,
+  shortSha,
+  useCardStyles,
+} from '../shared';
 import { CoverageFigures } from './CoverageFigures';
 import { CoverageTrendChart } from './CoverageTrendChart';
 import { FlakyTests } from './FlakyTests';
 import { QualityGateBadge } from './QualityGateBadge';
-import { Recommendations } from './Recommendations';
 import { ReportPickers } from './ReportPickers';
 import { SlowestTests } from './SlowestTests';
 import { LeastCoveredFiles } from './LeastCoveredFiles';
@@ -35,10 +30,7 @@ import { PassRateTrendChart } from './PassRateTrendChart';
 import { TestRunSummary } from './TestRunSummary';
 import { UploadInstructions } from './UploadInstructions';
 import {
-  formatDateTime,
   hasAnyReport,
-  shortSha,
-  sortRecommendations,
   toCoverageFigures,
   toFlakyTestViews,
   toTestRunView,
@@ -46,35 +38,6 @@ import {
 import { useQualitySummary } from './useQualitySummary';
 
 const TITLE = 'Coverage & tests';
-
-function Section(props: { title: string; children: ReactNode }) {
-  return (
-    <Box mt={3}>
-      <Typography variant="h6" component="h3" gutterBottom>
-        {props.title}
-      </Typography>
-      {props.children}
-    </Box>
-  );
-}
-
-function MissingAnnotation(props: { entity: Entity }) {
-  const value =
-    props.entity.metadata.annotations?.[DEVOPS_MONITORING_ANNOTATION];
-  return (
-    <InfoCard title={TITLE}>
-      {value !== undefined && (
-        <Typography variant="body2" gutterBottom>
-          The annotation <code>{DEVOPS_MONITORING_ANNOTATION}</code> is set to{' '}
-          <code>{value}</code>, which does not enable the <code>coverage</code>{' '}
-          area. Add <code>coverage</code> to the list or set it to{' '}
-          <code>enabled</code>.
-        </Typography>
-      )}
-      <MissingAnnotationEmptyState annotation={DEVOPS_MONITORING_ANNOTATION} />
-    </InfoCard>
-  );
-}
 
 function QualityDetails(props: {
   summary: QualitySummary;
@@ -89,10 +52,6 @@ function QualityDetails(props: {
   const flaky = useMemo(
     () => toFlakyTestViews(summary.tests.flaky),
     [summary.tests.flaky],
-  );
-  const recommendations = useMemo(
-    () => sortRecommendations(summary.recommendations),
-    [summary.recommendations],
   );
   const latestCoverage = summary.coverage.latest;
 
@@ -142,9 +101,7 @@ function QualityDetails(props: {
           </Section>
         </Grid>
         <Grid item xs={12} md={6}>
-          <Section title="Recommendations">
-            <Recommendations recommendations={recommendations} />
-          </Section>
+          <RecommendationsSection recommendations={summary.recommendations} />
         </Grid>
         <Grid item xs={12} md={6}>
           <Section title="Flaky tests">
@@ -174,28 +131,24 @@ function QualityDetails(props: {
 function QualityCard(props: { entity: Entity }) {
   const entityRef = getCompoundEntityRef(props.entity);
   const [selection, setSelection] = useState<QualitySummaryOptions>({});
-  const { value, loading, error } = useQualitySummary(entityRef, selection);
-
-  let content: ReactNode;
-  let subheader: string | undefined;
-  if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value) {
-    content = <Progress />;
-  } else if (!hasAnyReport(value)) {
-    content = <UploadInstructions entityRef={stringifyEntityRef(entityRef)} />;
-  } else {
-    subheader = `Report "${value.reportName}" on ${value.branch}`;
-    content = (
-      <>
-        {loading && <LinearProgress aria-label="Refreshing" />}
-        <QualityDetails summary={value} onSelect={setSelection} />
-      </>
-    );
-  }
+  const state = useQualitySummary(entityRef, selection);
+  const classes = useCardStyles();
+  const { value } = state;
+  const subheader =
+    value && !state.error && hasAnyReport(value)
+      ? `Report "${value.reportName}" on ${value.branch}`
+      : undefined;
   return (
-    <InfoCard title={TITLE} subheader={subheader}>
-      {content}
+    <InfoCard title={TITLE} subheader={subheader} className={classes.card}>
+      <AsyncCardContent state={state}>
+        {summary =>
+          hasAnyReport(summary) ? (
+            <QualityDetails summary={summary} onSelect={setSelection} />
+          ) : (
+            <UploadInstructions entityRef={stringifyEntityRef(entityRef)} />
+          )
+        }
+      </AsyncCardContent>
     </InfoCard>
   );
 }
@@ -205,9 +158,11 @@ function QualityCard(props: { entity: Entity }) {
  * quality gate, the latest test run, flaky and slow tests and recommendations.
  */
 export function DevopsCoverageCard() {
-  const { entity } = useEntity();
-  if (!isDevopsCoverageAvailable(entity)) {
-    return <MissingAnnotation entity={entity} />;
-  }
-  return <QualityCard key={stringifyEntityRef(entity)} entity={entity} />;
+  return (
+    <AreaCard area="coverage" title={TITLE}>
+      {entity => (
+        <QualityCard key={stringifyEntityRef(entity)} entity={entity} />
+      )}
+    </AreaCard>
+  );
 }

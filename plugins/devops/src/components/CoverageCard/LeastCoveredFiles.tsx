@@ -1,13 +1,40 @@
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
-import { formatPercent } from './model';
+import {
+  BreakableText,
+  formatPercent,
+  ResponsiveTable,
+  TableColumn,
+} from '../shared';
 
 type FileRow = QualitySummary['coverage']['leastCoveredFiles'][number];
+
+const COLUMNS: TableColumn<FileRow>[] = [
+  {
+    key: 'file',
+    title: 'File',
+    render: file => (
+      <code>
+        <BreakableText text={file.path} />
+      </code>
+    ),
+  },
+  {
+    key: 'lines',
+    title: 'Lines',
+    align: 'right',
+    nowrap: true,
+    render: file => file.linesTotal,
+  },
+  {
+    key: 'coverage',
+    title: 'Line coverage',
+    align: 'right',
+    nowrap: true,
+    render: file =>
+      file.lines === null ? 'no line data' : formatPercent(file.lines),
+  },
+];
 
 /** The files of the latest coverage report with the lowest line coverage. */
 export function LeastCoveredFiles(props: { files: FileRow[] }) {
@@ -20,31 +47,12 @@ export function LeastCoveredFiles(props: { files: FileRow[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Least covered files">
-      <TableHead>
-        <TableRow>
-          <TableCell style={{ whiteSpace: 'nowrap' }}>File</TableCell>
-          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-            Lines
-          </TableCell>
-          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-            Line coverage
-          </TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {files.map(file => (
-          <TableRow key={file.path}>
-            <TableCell style={{ wordBreak: 'break-all' }}>
-              <code>{file.path}</code>
-            </TableCell>
-            <TableCell align="right">{file.linesTotal}</TableCell>
-            <TableCell align="right">
-              {file.lines === null ? 'no line data' : formatPercent(file.lines)}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <ResponsiveTable
+      label="Least covered files"
+      columns={COLUMNS}
+      rows={files}
+      rowKey={file => file.path}
+      stackBelow={520}
+    />
   );
 }

@@ -6,6 +6,7 @@ import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import CancelIcon from '@material-ui/icons/Cancel';
 import HelpIcon from '@material-ui/icons/Help';
 import { CoverageGate } from '@devops-growth/backstage-plugin-devops-common';
+import { statusChipColors } from '../shared';
 import { describeGate } from './model';
 
 const useStyles = makeStyles(theme => ({
@@ -15,14 +16,8 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
     gap: theme.spacing(1),
   },
-  passed: {
-    backgroundColor: theme.palette.status.ok,
-    color: theme.palette.common.white,
-  },
-  failed: {
-    backgroundColor: theme.palette.status.error,
-    color: theme.palette.common.white,
-  },
+  passed: statusChipColors(theme, 'ok'),
+  failed: statusChipColors(theme, 'error'),
   unknown: {},
   icon: { color: 'inherit' },
 }));
@@ -32,9 +27,9 @@ export function QualityGateBadge(props: { gate: CoverageGate }) {
   const classes = useStyles();
   const view = describeGate(props.gate);
   const icons = {
-    passed: <CheckCircleIcon className={classes.icon} />,
-    failed: <CancelIcon className={classes.icon} />,
-    unknown: <HelpIcon className={classes.icon} />,
+    passed: <CheckCircleIcon className={classes.icon} aria-hidden />,
+    failed: <CancelIcon className={classes.icon} aria-hidden />,
+    unknown: <HelpIcon className={classes.icon} aria-hidden />,
   };
   return (
     <Box className={classes.root}>

@@ -1,10 +1,8 @@
-import { ChangeEvent } from 'react';
 import Box from '@material-ui/core/Box';
-import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
 import { QualitySummaryOptions } from '../../api';
-import { toPickerOptions } from './model';
+import { SelectPicker, toPickerOptions } from '../shared';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -12,7 +10,6 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
     gap: theme.spacing(2),
   },
-  picker: { minWidth: 160 },
 }));
 
 /**
@@ -38,50 +35,23 @@ export function ReportPickers(props: {
   return (
     <Box className={classes.root}>
       {reportNames.length > 1 && (
-        <TextField
-          select
-          size="small"
-          variant="outlined"
-          label="Report"
-          className={classes.picker}
-          value={summary.reportName}
-          SelectProps={{ native: true }}
+        <SelectPicker
           id="devops-report-picker"
-          onChange={(event: ChangeEvent<HTMLInputElement>) =>
-            // Another report name has its own branches: show its newest one.
-            onChange({ report: event.target.value })
-          }
-        >
-          {reportNames.map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </TextField>
+          label="Report"
+          value={summary.reportName}
+          options={reportNames}
+          // Another report name has its own branches: show its newest one.
+          onChange={report => onChange({ report })}
+        />
       )}
       {branches.length > 1 && (
-        <TextField
-          select
-          size="small"
-          variant="outlined"
-          label="Branch"
-          className={classes.picker}
-          value={summary.branch ?? ''}
-          SelectProps={{ native: true }}
+        <SelectPicker
           id="devops-branch-picker"
-          onChange={(event: ChangeEvent<HTMLInputElement>) =>
-            onChange({
-              report: summary.reportName,
-              branch: event.target.value,
-            })
-          }
-        >
-          {branches.map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </TextField>
+          label="Branch"
+          value={summary.branch ?? ''}
+          options={branches}
+          onChange={branch => onChange({ report: summary.reportName, branch })}
+        />
       )}
     </Box>
   );

@@ -1,11 +1,19 @@
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { SlowTest } from '@devops-growth/backstage-plugin-devops-common';
-import { formatDuration } from './model';
+import { formatDuration, ResponsiveTable, TableColumn } from '../shared';
+import { testNameColumns } from './testColumns';
+
+const COLUMNS: TableColumn<SlowTest>[] = [
+  ...testNameColumns<SlowTest>(),
+  {
+    key: 'duration',
+    title: 'Duration',
+    align: 'right',
+    nowrap: true,
+    render: test => formatDuration(test.durationMs),
+  },
+  { key: 'outcome', title: 'Outcome', render: test => test.outcome },
+];
 
 /** The slowest tests of the latest run. */
 export function SlowestTests(props: { tests: SlowTest[] }) {
@@ -18,29 +26,12 @@ export function SlowestTests(props: { tests: SlowTest[] }) {
     );
   }
   return (
-    <Table size="small" aria-label="Slowest tests">
-      <TableHead>
-        <TableRow>
-          <TableCell style={{ whiteSpace: 'nowrap' }}>Suite</TableCell>
-          <TableCell style={{ whiteSpace: 'nowrap' }}>Test</TableCell>
-          <TableCell align="right" style={{ whiteSpace: 'nowrap' }}>
-            Duration
-          </TableCell>
-          <TableCell style={{ whiteSpace: 'nowrap' }}>Outcome</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {tests.map(test => (
-          <TableRow key={`${test.suite}\u0000${test.name}`}>
-            <TableCell>{test.suite}</TableCell>
-            <TableCell>{test.name}</TableCell>
-            <TableCell align="right">
-              {formatDuration(test.durationMs)}
-            </TableCell>
-            <TableCell>{test.outcome}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <ResponsiveTable
+      label="Slowest tests"
+      columns={COLUMNS}
+      rows={tests}
+      rowKey={test => `${test.suite}\u0000${test.name}`}
+      stackBelow={480}
+    />
   );
 }

@@ -2,12 +2,8 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import {
-  TestRunView,
-  formatDateTime,
-  formatDuration,
-  formatPercent,
-} from './model';
+import { formatDateTime, formatDuration, formatPercent } from '../shared';
+import { TestRunView } from './model';
 
 const useStyles = makeStyles(theme => ({
   counts: {
@@ -38,7 +34,7 @@ export function TestRunSummary(props: { run: TestRunView | null }) {
           pass rate
         </Typography>
       </Typography>
-      <Box className={classes.counts} aria-label="Test outcomes">
+      <Box className={classes.counts} role="group" aria-label="Test outcomes">
         {run.counts.map(count => (
           <Chip
             key={count.outcome}

@@ -3,39 +3,13 @@ import {
   buildUploadCommand,
   describeDelta,
   describeGate,
-  formatDuration,
-  formatPercent,
   hasAnyReport,
-  shortSha,
-  timeTickFormatter,
-  timeTicks,
-  sortRecommendations,
   toCoverageChartData,
   toCoverageFigures,
   toFlakyTestViews,
-  toPickerOptions,
+  toPassRateChartData,
   toTestRunView,
 } from './model';
-
-describe('formatting', () => {
-  it('formats percentages with one decimal', () => {
-    expect(formatPercent(85.25)).toBe('85.3%');
-    expect(formatPercent(100)).toBe('100.0%');
-    expect(formatPercent(0)).toBe('0.0%');
-  });
-
-  it('shortens commit shas to seven characters', () => {
-    expect(shortSha('abcdef1234567890')).toBe('abcdef1');
-    expect(shortSha('abc')).toBe('abc');
-  });
-
-  it('formats durations', () => {
-    expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(12_400)).toBe('12.4 s');
-    expect(formatDuration(125_000)).toBe('2 min 5 s');
-    expect(formatDuration(120_000)).toBe('2 min');
-  });
-});
 
 describe('describeDelta', () => {
   it('says so when there is no previous report', () => {
@@ -126,6 +100,17 @@ describe('toCoverageChartData', () => {
     expect(metrics).toEqual(['lines', 'branches', 'functions']);
   });
 
+  it('labels every report by its short commit, each label once', () => {
+    const { points } = toCoverageChartData(makeSummary().coverage.trend);
+    expect(points.map(p => p.label.split(' ')[0])).toEqual([
+      '0000001',
+      '0000002',
+      'abcdef1',
+    ]);
+    expect(new Set(points.map(p => p.label)).size).toBe(points.length);
+    expect(points[2].detail).toMatch(/^Commit abcdef1, /);
+  });
+
   it('skips points with an unreadable date', () => {
     const { points } = toCoverageChartData([
       {
@@ -206,25 +191,6 @@ describe('toFlakyTestViews', () => {
   });
 });
 
-describe('sortRecommendations', () => {
-  it('puts the most urgent first and keeps the order within a priority', () => {
-    const [low, high] = makeSummary().recommendations;
-    const medium = { ...low, id: 'm', priority: 'medium' as const };
-    const low2 = { ...low, id: 'low2' };
-    expect(
-      sortRecommendations([low, medium, high, low2]).map(r => r.id),
-    ).toEqual(['tests.flaky', 'm', 'tests.slow', 'low2']);
-  });
-});
-
-describe('toPickerOptions', () => {
-  it('keeps the backend order and adds the current value when missing', () => {
-    expect(toPickerOptions(['main', 'dev'], 'main')).toEqual(['main', 'dev']);
-    expect(toPickerOptions(['main'], 'release')).toEqual(['release', 'main']);
-    expect(toPickerOptions(['a', 'a'], null)).toEqual(['a']);
-  });
-});
-
 describe('hasAnyReport', () => {
   it('is true with a coverage or a test report', () => {
     const summary = makeSummary();
@@ -269,18 +235,35 @@ describe('buildUploadCommand', () => {
   });
 });
 
-describe('timeTickFormatter', () => {
-  const t = Date.parse('2026-11-25T08:05:00Z');
-  it('shows dates over spans of days and times within a day', () => {
-    expect(timeTickFormatter(10 * 86400_000)(t)).not.toMatch(/\d{1,2}:\d{2}/);
-    expect(timeTickFormatter(3600_000)(t)).toMatch(/\d{1,2}:\d{2}/);
-  });
-});
-
-describe('timeTicks', () => {
-  it('spreads ticks evenly from the first to the last point', () => {
-    expect(timeTicks(0, 1000)).toEqual([0, 250, 500, 750, 1000]);
-    expect(timeTicks(0, 1000, 3)).toEqual([0, 500, 1000]);
-    expect(timeTicks(42, 42)).toEqual([42]);
+describe('toPassRateChartData', () => {
+  it('keeps runs with a pass rate, oldest first, labelled by commit', () => {
+    const points = toPassRateChartData([
+      {
+        reportId: 'b',
+        createdAt: '2025-03-02T10:00:00Z',
+        commitSha: 'bbbbbbbbbb',
+        passRate: 90,
+        total: 10,
+      },
+      {
+        reportId: 'a',
+        createdAt: '2025-03-01T10:00:00Z',
+        commitSha: 'aaaaaaaaaa',
+        passRate: 100,
+        total: 10,
+      },
+      {
+        reportId: 'c',
+        createdAt: '2025-03-03T10:00:00Z',
+        commitSha: 'cccccccccc',
+        passRate: null,
+        total: 0,
+      },
+    ]);
+    expect(points.map(p => [p.commitSha, p.passRate])).toEqual([
+      ['aaaaaaaaaa', 100],
+      ['bbbbbbbbbb', 90],
+    ]);
+    expect(points[0].label).toMatch(/^aaaaaaa /);
   });
 });

@@ -10,13 +10,19 @@ import {
   FlakyTest,
   GateSource,
   QualitySummary,
-  Recommendation,
-  RecommendationPriority,
   ReportFormat,
   TestOutcome,
+  TestTrendPoint,
   coveragePct,
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
+import {
+  formatEpochDateTime,
+  formatPercent,
+  reportLabels,
+  shortSha,
+  sortedByTime,
+} from '../shared';
 
 /** Display names of the coverage metrics. */
 export const COVERAGE_METRIC_LABELS: Record<CoverageMetric, string> = {
@@ -33,85 +39,9 @@ export const GATE_SOURCE_LABELS: Record<GateSource, string> = {
   annotation: 'annotation',
 };
 
-const PRIORITY_RANK: Record<RecommendationPriority, number> = {
-  high: 0,
-  medium: 1,
-  low: 2,
-};
-
 /** True when at least one coverage or test report exists for the selected series. */
 export function hasAnyReport(summary: QualitySummary): boolean {
   return summary.coverage.latest !== null || summary.tests.latest !== null;
-}
-
-/** A percentage with one decimal, for example `85.3%`. */
-export function formatPercent(value: number): string {
-  return `${(Math.round(value * 10) / 10).toFixed(1)}%`;
-}
-
-/** The first seven characters of a commit sha, as git shows it. */
-export function shortSha(sha: string): string {
-  return sha.slice(0, 7);
-}
-
-/** A date and time in the user's locale; the input unchanged when it is not a valid date. */
-export function formatDateTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) {
-    return iso;
-  }
-  return date.toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-}
-
-/** A short date for chart ticks, from epoch milliseconds. */
-export function formatShortDate(epochMs: number): string {
-  return new Date(epochMs).toLocaleDateString(undefined, {
-    month: 'short',
-    day: 'numeric',
-  });
-}
-
-/**
- * The tick formatter for a time axis spanning `spanMs`: dates for spans of two days or more,
- * times (with the date) for shorter spans, where every tick would otherwise read the same day.
- */
-export function timeTickFormatter(spanMs: number): (epochMs: number) => string {
-  if (spanMs >= 2 * 24 * 3600_000) {
-    return formatShortDate;
-  }
-  return (epochMs: number) =>
-    new Date(epochMs).toLocaleString(undefined, {
-      month: 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-}
-
-/** `count` evenly spaced tick values from `min` to `max` (one tick when they are equal). */
-export function timeTicks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) {
-    return [min];
-  }
-  const step = (max - min) / (count - 1);
-  return Array.from({ length: count }, (_, i) => Math.round(min + i * step));
-}
-
-/** A test duration: `850 ms`, `12.4 s` or `2 min 5 s`. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) {
-    return `${Math.round(ms)} ms`;
-  }
-  if (ms < 60_000) {
-    return `${(ms / 1000).toFixed(1)} s`;
-  }
-  const totalSeconds = Math.round(ms / 1000);
-  const minutes = Math.floor(totalSeconds / 60);
-  const seconds = totalSeconds % 60;
-  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
 }
 
 /** How a change against the previous report is shown. */
@@ -194,10 +124,15 @@ export function toCoverageFigures(
   });
 }
 
-/** One point of the coverage chart: epoch milliseconds on the x axis, percentages on the y axis. */
+/**
+ * One point of the coverage chart: one report on the x axis (its `label`: short commit and time),
+ * percentages on the y axis; `detail` is the tooltip's title.
+ */
 export type CoverageChartPoint = {
   time: number;
   commitSha: string;
+  label: string;
+  detail: string;
 } & Record<CoverageMetric, number | null>;
 
 /** What the coverage trend chart draws. */
@@ -208,21 +143,34 @@ export interface CoverageChartData {
   metrics: CoverageMetric[];
 }
 
-/** Orders the trend by time and keeps only the metrics that have data. */
+/** Commit and full date of a report, for a chart tooltip. */
+function reportDetail(commitSha: string, time: number): string {
+  return `Commit ${shortSha(commitSha)}, ${formatEpochDateTime(time)}`;
+}
+
+/**
+ * Orders the trend by time, labels each report by its commit and time (no two labels alike) and
+ * keeps only the metrics that have data.
+ */
 export function toCoverageChartData(
   trend: CoverageTrendPoint[],
 ): CoverageChartData {
-  const points = trend
-    .map(point => ({
+  const sorted = sortedByTime(
+    trend.map(point => ({
       time: Date.parse(point.createdAt),
       commitSha: point.commitSha,
       lines: point.lines,
       branches: point.branches,
       functions: point.functions,
       statements: point.statements,
-    }))
-    .filter(point => Number.isFinite(point.time))
-    .sort((a, b) => a.time - b.time);
+    })),
+  );
+  const labels = reportLabels(sorted);
+  const points = sorted.map((point, index) => ({
+    ...point,
+    label: labels[index],
+    detail: reportDetail(point.commitSha, point.time),
+  }));
   const metrics = COVERAGE_METRICS.filter(metric =>
     points.some(point => point[metric] !== null),
   );
@@ -325,25 +273,12 @@ export function toFlakyTestViews(flaky: FlakyTest[]): FlakyTestView[] {
   }));
 }
 
-/** Recommendations, most urgent first (stable within a priority). */
-export function sortRecommendations(
-  recommendations: Recommendation[],
-): Recommendation[] {
-  return recommendations
-    .map((recommendation, index) => ({ recommendation, index }))
-    .sort(
-      (a, b) =>
-        PRIORITY_RANK[a.recommendation.priority] -
-          PRIORITY_RANK[b.recommendation.priority] || a.index - b.index,
-    )
-    .map(({ recommendation }) => recommendation);
-}
-
 const CONTENT_TYPES: Record<ReportFormat, string> = {
   lcov: 'text/plain',
   'istanbul-summary': 'application/json',
   cobertura: 'application/xml',
   jacoco: 'application/xml',
+  clover: 'application/xml',
   junit: 'application/xml',
 };
 
@@ -376,14 +311,36 @@ export function buildUploadCommand(options: {
   ].join('\n');
 }
 
-/** Picker values: the available ones in the backend's order, plus the current one if missing. */
-export function toPickerOptions(
-  available: string[],
-  current: string | null,
-): string[] {
-  const values = [...new Set(available)];
-  if (current && !values.includes(current)) {
-    values.unshift(current);
-  }
-  return values;
+/** One run of the pass-rate chart, labelled like the coverage chart's reports. */
+export interface PassRateChartPoint {
+  time: number;
+  commitSha: string;
+  label: string;
+  detail: string;
+  passRate: number;
+}
+
+/** Runs with a pass rate, oldest first, each labelled by its commit and time. */
+export function toPassRateChartData(
+  trend: TestTrendPoint[],
+): PassRateChartPoint[] {
+  const sorted = sortedByTime(
+    trend.flatMap(p =>
+      p.passRate === null
+        ? []
+        : [
+            {
+              time: Date.parse(p.createdAt),
+              commitSha: p.commitSha,
+              passRate: p.passRate,
+            },
+          ],
+    ),
+  );
+  const labels = reportLabels(sorted);
+  return sorted.map((point, index) => ({
+    ...point,
+    label: labels[index],
+    detail: reportDetail(point.commitSha, point.time),
+  }));
 }

@@ -1,23 +1,22 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { Entity } from '@backstage/catalog-model';
-import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
-  mockApis,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import { PerformanceSummary } from '@devops-growth/backstage-plugin-devops-common';
-import { DevopsApi, devopsApiRef } from '../../api';
-import { makeEntity, mockDevopsApi } from '../../__fixtures__/qualitySummary';
+  PerformanceSummary,
+  PerformanceWindow,
+} from '@devops-growth/backstage-plugin-devops-common';
+import { makeEntity } from '../../__fixtures__/qualitySummary';
 import {
   makeEmptyPerformanceSummary,
   makeLoadTestRun,
+  makePerformancePoint,
   makePerformanceSummary,
 } from '../../__fixtures__/performanceSummary';
-import { DevopsPerformanceCard } from './DevopsPerformanceCard';
+import {
+  makeRunningLoadTest,
+  performanceApiWith,
+  renderPerformanceCard,
+} from '../../__testUtils__/renderPerformanceCard';
 
 const paymentsRef = {
   kind: 'Component',
@@ -25,38 +24,8 @@ const paymentsRef = {
   name: 'payments',
 };
 
-async function renderCard(
-  entity: Entity,
-  devopsApi: DevopsApi,
-  props: { loadTestPollIntervalMs?: number } = {},
-) {
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [devopsApiRef, devopsApi],
-        [
-          discoveryApiRef,
-          mockApis.discovery({ baseUrl: 'https://backstage.example.com' }),
-        ],
-      ]}
-    >
-      <EntityProvider entity={entity}>
-        <DevopsPerformanceCard {...props} />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
-
-function apiWith(
-  summary: PerformanceSummary | (() => Promise<PerformanceSummary>),
-  overrides: Partial<DevopsApi> = {},
-) {
-  return mockDevopsApi(undefined, {
-    getPerformanceSummary:
-      typeof summary === 'function' ? summary : async () => summary,
-    ...overrides,
-  });
-}
+const renderCard = renderPerformanceCard;
+const apiWith = performanceApiWith;
 
 async function responseError(status: number, name: string, message: string) {
   return ResponseError.fromResponse(
@@ -84,7 +53,10 @@ function figure(label: string) {
 }
 
 describe('DevopsPerformanceCard', () => {
-  it('shows a progress indicator while loading and asks for 24 hours', async () => {
+  // the window picked by the user is kept for the browser session
+  beforeEach(() => window.sessionStorage.clear());
+
+  it('shows a progress indicator while loading and asks for the shortest window first', async () => {
     const api = apiWith(() => new Promise<PerformanceSummary>(() => {}));
 
     await renderCard(makeEntity('performance'), api);
@@ -92,9 +64,54 @@ describe('DevopsPerformanceCard', () => {
     expect(screen.getByText('Performance')).toBeInTheDocument();
     expect(screen.getByTestId('progress')).toBeInTheDocument();
     expect(api.getPerformanceSummary).toHaveBeenCalledWith(paymentsRef, {
-      window: '24h',
+      window: '1h',
       environment: undefined,
     });
+  });
+
+  it('opens on the shortest window holding a few points', async () => {
+    // the last hour holds two points, the day twelve
+    const api = apiWith(makePerformanceSummary(), {
+      getPerformanceSummary: async (_ref, options) =>
+        makePerformanceSummary({
+          window: options?.window,
+          ...(options?.window === '1h'
+            ? { series: [makePerformancePoint(0), makePerformancePoint(1)] }
+            : {}),
+        }),
+    });
+
+    await renderCard(makeEntity('performance'), api);
+
+    expect(
+      await screen.findByRole('button', { name: '24 h', pressed: true }),
+    ).toBeInTheDocument();
+    expect(
+      api.getPerformanceSummary.mock.calls.map(([, o]) => o?.window),
+    ).toEqual(['1h', '24h']);
+  });
+
+  it('remembers the picked window for the session', async () => {
+    const windows: Array<PerformanceWindow | undefined> = [];
+    const api = apiWith(makePerformanceSummary(), {
+      getPerformanceSummary: async (_ref, options) => {
+        windows.push(options?.window);
+        return makePerformanceSummary({ window: options?.window });
+      },
+    });
+
+    const first = await renderCard(makeEntity('performance'), api);
+    await userEvent.click(await screen.findByRole('button', { name: '7 d' }));
+    await waitFor(() => expect(windows).toContain('7d'));
+    first.unmount();
+    windows.length = 0;
+
+    await renderCard(makeEntity('performance'), api);
+
+    expect(
+      await screen.findByRole('button', { name: '7 d', pressed: true }),
+    ).toBeInTheDocument();
+    expect(windows).toEqual(['7d']);
   });
 
   it('shows the backend error', async () => {
@@ -241,8 +258,9 @@ describe('DevopsPerformanceCard', () => {
     expect(
       await screen.findByText('staging, collected by scrape'),
     ).toBeInTheDocument();
+    // the window is still the one the card opened on (no window picked)
     expect(api.getPerformanceSummary).toHaveBeenLastCalledWith(paymentsRef, {
-      window: '24h',
+      window: '1h',
       environment: 'staging',
     });
   });
@@ -397,17 +415,8 @@ describe('DevopsPerformanceCard', () => {
     });
 
     it('starts a run, shows it running and polls until it finished', async () => {
-      const running = makeLoadTestRun({
-        id: 'lt-2',
-        status: 'running',
+      const running = makeRunningLoadTest({
         startedAt: '2025-03-03T11:10:00Z',
-        finishedAt: null,
-        requests: null,
-        throughput: null,
-        p50Ms: null,
-        p95Ms: null,
-        p99Ms: null,
-        errors: null,
       });
       const finished = makeLoadTestRun({
         ...running,
@@ -442,15 +451,7 @@ describe('DevopsPerformanceCard', () => {
     });
 
     it('shows a running run and disables the button until it finished', async () => {
-      const running = makeLoadTestRun({
-        id: 'lt-2',
-        status: 'running',
-        finishedAt: null,
-        p95Ms: null,
-        throughput: null,
-        errors: null,
-        requests: null,
-      });
+      const running = makeRunningLoadTest();
       const api = apiWith(makePerformanceSummary({ loadTests: [running] }), {
         // still running at every poll
         getLoadTests: async () => ({ items: [running] }),
@@ -490,6 +491,26 @@ describe('DevopsPerformanceCard', () => {
         ),
       ).toBeInTheDocument();
       expect(api.getLoadTests).not.toHaveBeenCalled();
+    });
+
+    it('moves focus to what happened after a start', async () => {
+      const running = makeRunningLoadTest();
+      const api = apiWith(makePerformanceSummary(), {
+        startLoadTest: async () => ({ run: running }),
+        getLoadTests: async () => ({ items: [running] }),
+      });
+
+      await renderCard(makeEntity('performance'), api, {
+        loadTestPollIntervalMs: 60_000,
+      });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Run load test' }),
+      );
+
+      const status = await screen.findByText(
+        'Load test started against staging; its figures appear below when it finishes.',
+      );
+      await waitFor(() => expect(status).toHaveFocus());
     });
 
     it('names the missing permission on a 403', async () => {

@@ -1,8 +1,7 @@
-import { ReactNode, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import EditIcon from '@material-ui/icons/Edit';
 import {
@@ -11,82 +10,66 @@ import {
   getCompoundEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  CodeSnippet,
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { InfoCard } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   DEVOPS_MONITORING_ANNOTATION,
+  devopsPerformanceTargetsUpdatePermission,
   PerformanceSummary,
   PerformanceWindow,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { isDevopsPerformanceAvailable } from '../../conditions';
-import { formatDateTime, sortRecommendations } from '../CoverageCard/model';
-import { Recommendations } from '../CoverageCard/Recommendations';
+import {
+  AreaCard,
+  AsyncCardContent,
+  formatDateTime,
+  RecommendationsSection,
+  Section,
+  useCardStyles,
+} from '../shared';
+import { toPerformanceFigures } from './figures';
 import { LoadTests } from './LoadTests';
 import { MetricsInstructions } from './MetricsInstructions';
 import { PerformanceCharts } from './PerformanceCharts';
 import { PerformanceFigures } from './PerformanceFigures';
 import { PerformancePickers } from './PerformancePickers';
 import { Regressions } from './Regressions';
+import { toRegressionViews } from './regressions';
 import { StaleBanner } from './StaleBanner';
 import { TargetsDialog } from './TargetsDialog';
-import { toPerformanceFigures, toRegressionViews } from './model';
 import { usePerformanceSummary } from './usePerformanceSummary';
+import { readSessionWindow, storeSessionWindow } from './window';
 
 const TITLE = 'Performance';
-const DEFAULT_WINDOW: PerformanceWindow = '24h';
 const DEFAULT_POLL_INTERVAL_MS = 3000;
 
-function Section(props: { title: string; children: ReactNode }) {
-  return (
-    <Box mt={3}>
-      <Typography variant="h6" component="h3" gutterBottom>
-        {props.title}
+/**
+ * The "Edit targets" button, for users allowed to change the targets; the others see why they
+ * cannot, instead of a refusal after they tried.
+ */
+function EditTargetsAction(props: { onEdit: () => void }) {
+  const permission = usePermission({
+    permission: devopsPerformanceTargetsUpdatePermission,
+  });
+  if (permission.loading) {
+    return null;
+  }
+  if (!permission.allowed) {
+    return (
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        data-testid="targets-read-only"
+      >
+        Targets are read-only for you (permission{' '}
+        <code>{devopsPerformanceTargetsUpdatePermission.name}</code>)
       </Typography>
-      {props.children}
-    </Box>
-  );
-}
-
-/** What to add to the monitoring annotation so that it enables `performance`. */
-function enablingValue(current: string | undefined): string {
-  const words = (current ?? '')
-    .split(',')
-    .map(w => w.trim())
-    .filter(Boolean);
-  return [...words, 'performance'].join(',');
-}
-
-function MissingAnnotation(props: { entity: Entity }) {
-  const value =
-    props.entity.metadata.annotations?.[DEVOPS_MONITORING_ANNOTATION];
+    );
+  }
   return (
-    <InfoCard title={TITLE}>
-      {value !== undefined && (
-        <Typography variant="body2" gutterBottom>
-          The annotation <code>{DEVOPS_MONITORING_ANNOTATION}</code> is set to{' '}
-          <code>{value}</code>, which does not enable the{' '}
-          <code>performance</code> area. Add <code>performance</code> to the
-          list or set it to <code>enabled</code>:
-        </Typography>
-      )}
-      {value !== undefined && (
-        <CodeSnippet
-          language="yaml"
-          text={`metadata:\n  annotations:\n    ${DEVOPS_MONITORING_ANNOTATION}: ${enablingValue(
-            value,
-          )}`}
-        />
-      )}
-      <MissingAnnotationEmptyState annotation={DEVOPS_MONITORING_ANNOTATION} />
-    </InfoCard>
+    <Button size="small" startIcon={<EditIcon />} onClick={props.onEdit}>
+      Edit targets
+    </Button>
   );
 }
 
@@ -100,10 +83,6 @@ function PerformanceDetails(props: {
   const regressions = useMemo(
     () => toRegressionViews(summary.regressions),
     [summary.regressions],
-  );
-  const recommendations = useMemo(
-    () => sortRecommendations(summary.recommendations),
-    [summary.recommendations],
   );
   return (
     <>
@@ -137,9 +116,7 @@ function PerformanceDetails(props: {
           </Section>
         </Grid>
         <Grid item xs={12} md={6}>
-          <Section title="Recommendations">
-            <Recommendations recommendations={recommendations} />
-          </Section>
+          <RecommendationsSection recommendations={summary.recommendations} />
         </Grid>
       </Grid>
 
@@ -161,55 +138,59 @@ function PerformanceCard(props: { entity: Entity; pollIntervalMs: number }) {
     () => getCompoundEntityRef(props.entity),
     [props.entity],
   );
-  const [window, setWindow] = useState<PerformanceWindow>(DEFAULT_WINDOW);
+  // the window picked in this session; until then the card opens on the shortest window that
+  // holds a few points, which the summary names
+  const [chosenWindow, setChosenWindow] = useState<
+    PerformanceWindow | undefined
+  >(readSessionWindow);
   const [environment, setEnvironment] = useState<string>();
   const [editing, setEditing] = useState(false);
-  const { value, loading, error, retry } = usePerformanceSummary(entityRef, {
-    window,
+  const classes = useCardStyles();
+  const state = usePerformanceSummary(entityRef, {
+    window: chosenWindow,
     environment,
   });
+  const { value, error, retry } = state;
+  const pickWindow = (picked: PerformanceWindow) => {
+    storeSessionWindow(picked);
+    setChosenWindow(picked);
+  };
 
-  let content: ReactNode;
   let subheader: string | undefined;
-  if (error) {
-    content = <ResponseErrorPanel error={error} />;
-  } else if (!value) {
-    content = <Progress />;
-  } else {
-    const hasData = value.current !== null || value.series.length > 0;
-    if (value.environment) {
-      subheader = value.source
-        ? `${value.environment}, collected by ${value.source}`
-        : value.environment;
-    }
-    content = (
+  if (value?.environment && !error) {
+    subheader = value.source
+      ? `${value.environment}, collected by ${value.source}`
+      : value.environment;
+  }
+  const content = (summary: PerformanceSummary) => {
+    const hasData = summary.current !== null || summary.series.length > 0;
+    return (
       <>
-        {loading && <LinearProgress aria-label="Refreshing" />}
-        {value.stale && (
+        {summary.stale && (
           <Box mb={2}>
-            <StaleBanner stale={value.stale} />
+            <StaleBanner stale={summary.stale} />
           </Box>
         )}
         {hasData ? (
           <>
             <PerformancePickers
-              window={window}
-              environment={value.environment}
-              environments={value.environments}
-              onWindowChange={setWindow}
+              window={chosenWindow ?? summary.window}
+              environment={summary.environment}
+              environments={summary.environments}
+              onWindowChange={pickWindow}
               onEnvironmentChange={setEnvironment}
             />
             <Box mt={2}>
               <PerformanceDetails
                 entityRef={entityRef}
-                summary={value}
+                summary={summary}
                 pollIntervalMs={props.pollIntervalMs}
               />
             </Box>
           </>
         ) : (
           <MetricsInstructions
-            source={value.source}
+            source={summary.source}
             monitoring={
               props.entity.metadata.annotations?.[
                 DEVOPS_MONITORING_ANNOTATION
@@ -219,24 +200,19 @@ function PerformanceCard(props: { entity: Entity; pollIntervalMs: number }) {
         )}
       </>
     );
-  }
+  };
   return (
     <InfoCard
       title={TITLE}
       subheader={subheader}
+      className={classes.card}
       action={
         value && !error ? (
-          <Button
-            size="small"
-            startIcon={<EditIcon />}
-            onClick={() => setEditing(true)}
-          >
-            Edit targets
-          </Button>
+          <EditTargetsAction onEdit={() => setEditing(true)} />
         ) : undefined
       }
     >
-      {content}
+      <AsyncCardContent state={state}>{content}</AsyncCardContent>
       {editing && (
         <TargetsDialog
           entityRef={entityRef}
@@ -263,15 +239,17 @@ export interface DevopsPerformanceCardProps {
  * load tests and the targets editor.
  */
 export function DevopsPerformanceCard(props: DevopsPerformanceCardProps) {
-  const { entity } = useEntity();
-  if (!isDevopsPerformanceAvailable(entity)) {
-    return <MissingAnnotation entity={entity} />;
-  }
   return (
-    <PerformanceCard
-      key={stringifyEntityRef(entity)}
-      entity={entity}
-      pollIntervalMs={props.loadTestPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS}
-    />
+    <AreaCard area="performance" title={TITLE}>
+      {entity => (
+        <PerformanceCard
+          key={stringifyEntityRef(entity)}
+          entity={entity}
+          pollIntervalMs={
+            props.loadTestPollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
+          }
+        />
+      )}
+    </AreaCard>
   );
 }

@@ -1,25 +1,29 @@
-import { ChangeEvent, useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   DEVOPS_LOAD_TEST_URL_ANNOTATION,
+  devopsLoadTestCreatePermission,
   LoadTestRun,
+  LoadTestStatus,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { devopsApiRef } from '../../api';
-import { describeActionError, LoadTestView, toLoadTestView } from './model';
+import {
+  BreakableText,
+  ResponsiveTable,
+  SelectPicker,
+  StatusLabel,
+  StatusTone,
+  TableColumn,
+} from '../shared';
+import { describeActionError, LoadTestView, toLoadTestView } from './loadTests';
 
 const useStyles = makeStyles(theme => ({
   toolbar: {
@@ -29,36 +33,70 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     marginBottom: theme.spacing(1),
   },
-  picker: { minWidth: 160 },
-  running: { color: theme.palette.info.main },
-  succeeded: { color: theme.palette.status.ok },
-  failed: { color: theme.palette.status.error },
+  notice: { marginBottom: theme.spacing(1), outlineOffset: 2 },
 }));
 
-function StatusCell(props: { run: LoadTestView }) {
-  const classes = useStyles();
-  const { run } = props;
-  const label = (
-    <Typography
-      variant="body2"
-      component="span"
-      className={classes[run.status]}
-      data-load-test-status={run.status}
-    >
-      {run.statusLabel}
-    </Typography>
-  );
-  return (
-    <TableCell>
-      {label}
-      {run.error && (
+const STATUS_TONES: Record<LoadTestStatus, StatusTone> = {
+  running: 'running',
+  succeeded: 'ok',
+  failed: 'error',
+};
+
+const COLUMNS: TableColumn<LoadTestView>[] = [
+  {
+    key: 'status',
+    title: 'Status',
+    render: run => (
+      <>
+        <StatusLabel
+          tone={STATUS_TONES[run.status]}
+          label={run.statusLabel}
+          data={{ 'data-load-test-status': run.status }}
+        />
+        {run.error && (
+          <Typography variant="caption" color="textSecondary" component="div">
+            {run.error}
+          </Typography>
+        )}
+      </>
+    ),
+  },
+  {
+    key: 'environment',
+    title: 'Environment',
+    render: run => (
+      <>
+        <span>{run.environment}</span>
         <Typography variant="caption" color="textSecondary" component="div">
-          {run.error}
+          <BreakableText text={run.url} />
         </Typography>
-      )}
-    </TableCell>
-  );
-}
+      </>
+    ),
+  },
+  {
+    key: 'p95',
+    title: 'P95',
+    align: 'right',
+    nowrap: true,
+    render: r => r.p95,
+  },
+  {
+    key: 'throughput',
+    title: 'Throughput',
+    align: 'right',
+    nowrap: true,
+    render: r => r.throughput,
+  },
+  {
+    key: 'errors',
+    title: 'Errors',
+    align: 'right',
+    nowrap: true,
+    render: r => r.errors,
+  },
+  { key: 'started', title: 'Started', render: r => r.when },
+  { key: 'by', title: 'By', render: r => r.who },
+];
 
 /**
  * Keeps the entity's load test runs: starts from the summary's, adds started runs, and polls the
@@ -113,7 +151,10 @@ function useLoadTestRuns(
 
 /**
  * The latest load test runs and, when the entity declares a load-test endpoint, a button that
- * starts one. Runs that are still going are polled every `pollIntervalMs`.
+ * starts one (disabled, with the reason, for users without the permission). Runs that are still
+ * going are polled every `pollIntervalMs`. After a start, focus moves to the message saying what
+ * happened (the button is disabled while the run goes on), so keyboard users do not land on the
+ * page's top.
  */
 export function LoadTests(props: {
   entityRef: CompoundEntityRef;
@@ -126,6 +167,9 @@ export function LoadTests(props: {
   const { entityRef, environments, shownEnvironment, pollIntervalMs } = props;
   const classes = useStyles();
   const devopsApi = useApi(devopsApiRef);
+  const permission = usePermission({
+    permission: devopsLoadTestCreatePermission,
+  });
   const { runs, add, pollError } = useLoadTestRuns(
     entityRef,
     props.runs,
@@ -138,6 +182,19 @@ export function LoadTests(props: {
   );
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<string>();
+  const [startedId, setStartedId] = useState<string>();
+  const [focusOn, setFocusOn] = useState<'notice' | 'error'>();
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (focusOn === 'notice') {
+      noticeRef.current?.focus();
+    } else if (focusOn === 'error') {
+      errorRef.current?.focus();
+    }
+    setFocusOn(undefined);
+  }, [focusOn]);
 
   const runningHere = runs.some(
     run => run.status === 'running' && run.environment === environment,
@@ -146,49 +203,48 @@ export function LoadTests(props: {
   const start = async () => {
     setStarting(true);
     setStartError(undefined);
+    setStartedId(undefined);
     try {
       const { run } = await devopsApi.startLoadTest(entityRef, {
         environment,
       });
       add(run);
+      setStartedId(run.id);
+      setFocusOn('notice');
     } catch (error) {
       setStartError(describeActionError(error as Error, 'load-test'));
+      setFocusOn('error');
     } finally {
       setStarting(false);
     }
   };
 
   const views = runs.map(toLoadTestView);
+  const started = views.find(run => run.id === startedId);
+  const mayStart = !permission.loading && permission.allowed;
   return (
     <>
       {environments.length > 0 ? (
         <Box className={classes.toolbar}>
           {environments.length > 1 && (
-            <TextField
-              select
-              size="small"
-              variant="outlined"
-              label="Load test environment"
-              className={classes.picker}
-              value={environment}
-              SelectProps={{ native: true }}
+            <SelectPicker
               id="devops-load-test-environment-picker"
-              onChange={(event: ChangeEvent<HTMLInputElement>) =>
-                setEnvironment(event.target.value)
-              }
-            >
-              {environments.map(name => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </TextField>
+              label="Load test environment"
+              value={environment}
+              options={environments}
+              onChange={setEnvironment}
+            />
           )}
           <Button
             variant="outlined"
             color="primary"
             onClick={start}
-            disabled={starting || runningHere}
+            disabled={!mayStart || starting || runningHere}
+            aria-describedby={
+              !permission.loading && !permission.allowed
+                ? 'devops-load-test-permission'
+                : undefined
+            }
             startIcon={
               starting || runningHere ? (
                 <CircularProgress size={16} aria-label="Load test running" />
@@ -202,6 +258,16 @@ export function LoadTests(props: {
               against the {environment} endpoint
             </Typography>
           )}
+          {!permission.loading && !permission.allowed && (
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              id="devops-load-test-permission"
+            >
+              You may not start load tests of this entity (permission{' '}
+              <code>{devopsLoadTestCreatePermission.name}</code>).
+            </Typography>
+          )}
         </Box>
       ) : (
         <Typography variant="body2" color="textSecondary" paragraph>
@@ -210,9 +276,28 @@ export function LoadTests(props: {
           tests from here.
         </Typography>
       )}
+      <Typography
+        variant="body2"
+        role="status"
+        tabIndex={-1}
+        ref={noticeRef}
+        className={classes.notice}
+      >
+        {started &&
+          (started.status === 'running'
+            ? `Load test started against ${started.environment}; its figures appear below when it finishes.`
+            : `Load test against ${
+                started.environment
+              } ${started.statusLabel.toLowerCase()}.`)}
+      </Typography>
       {startError && (
         <Box mb={1}>
-          <Alert severity="error" onClose={() => setStartError(undefined)}>
+          <Alert
+            severity="error"
+            ref={errorRef}
+            tabIndex={-1}
+            onClose={() => setStartError(undefined)}
+          >
             Could not start the load test: {startError}
           </Alert>
         </Box>
@@ -229,36 +314,14 @@ export function LoadTests(props: {
           No load test has run yet.
         </Typography>
       ) : (
-        <Table size="small" aria-label="Load tests">
-          <TableHead>
-            <TableRow>
-              <TableCell>Status</TableCell>
-              <TableCell>Environment</TableCell>
-              <TableCell align="right">P95</TableCell>
-              <TableCell align="right">Throughput</TableCell>
-              <TableCell align="right">Errors</TableCell>
-              <TableCell>Started</TableCell>
-              <TableCell>By</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {views.map(run => (
-              <TableRow key={run.id} data-load-test={run.id}>
-                <StatusCell run={run} />
-                <TableCell>
-                  <Tooltip title={run.url}>
-                    <span>{run.environment}</span>
-                  </Tooltip>
-                </TableCell>
-                <TableCell align="right">{run.p95}</TableCell>
-                <TableCell align="right">{run.throughput}</TableCell>
-                <TableCell align="right">{run.errors}</TableCell>
-                <TableCell>{run.when}</TableCell>
-                <TableCell>{run.who}</TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <ResponsiveTable
+          label="Load tests"
+          columns={COLUMNS}
+          rows={views}
+          rowKey={run => run.id}
+          rowProps={run => ({ 'data-load-test': run.id })}
+          stackBelow={720}
+        />
       )}
     </>
   );

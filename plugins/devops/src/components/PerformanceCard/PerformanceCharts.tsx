@@ -1,5 +1,4 @@
 import { useMemo } from 'react';
-import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
@@ -8,26 +7,21 @@ import {
   PerformanceTargets,
   PerformanceWindow,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { Line, LineChart } from 'recharts';
 import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { timeTickFormatter, timeTicks } from '../CoverageCard/model';
+  ChartFrame,
+  chartScaffold,
+  ChartSeries,
+  ChartTarget,
+  useChartKit,
+} from '../shared';
+import { PerformanceChartPoint, toPerformanceChartData } from './chartData';
 import {
   formatErrorRate,
   formatMs,
   formatThroughput,
-  PerformanceChartPoint,
   percentOf,
-  toPerformanceChartData,
-} from './model';
+} from './format';
 
 type SeriesKey = Exclude<keyof PerformanceChartPoint, 'time'>;
 
@@ -38,32 +32,23 @@ const WINDOW_DESCRIPTIONS: Record<PerformanceWindow, string> = {
   '30d': 'the last 30 days',
 };
 
-function formatTooltipLabel(label: unknown) {
-  return typeof label === 'number'
-    ? new Date(label).toLocaleString(undefined, {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-      })
-    : String(label);
-}
-
-/** One time-series chart with an optional target drawn as a dashed reference line. */
+/** One time-series chart with an optional target drawn as a dashed line named in the legend. */
 function TimeSeriesChart(props: {
   title: string;
   points: PerformanceChartPoint[];
-  lines: Array<{ key: SeriesKey; name: string; color: string }>;
+  lines: Array<ChartSeries & { key: SeriesKey }>;
   format: (value: number) => string;
-  target?: { value: number; label: string };
+  target?: ChartTarget;
 }) {
   const { title, points, lines, format, target } = props;
-  const theme = useTheme();
+  const kit = useChartKit();
   const drawn = lines.filter(line =>
     points.some(point => point[line.key] !== null),
   );
   const first = points[0].time;
   const last = points[points.length - 1].time;
   return (
-    <Box role="img" aria-label={title}>
+    <>
       <Typography variant="subtitle2" component="h4">
         {title}
       </Typography>
@@ -72,67 +57,25 @@ function TimeSeriesChart(props: {
           The source has no values for this chart.
         </Typography>
       ) : (
-        <ResponsiveContainer width="100%" height={220}>
+        <ChartFrame label={title} height={240}>
           <LineChart
             data={points}
             margin={{ top: 16, right: 24, bottom: 8, left: 8 }}
           >
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="time"
-              type="number"
-              scale="time"
-              domain={['dataMin', 'dataMax']}
-              ticks={timeTicks(first, last, 4)}
-              tickFormatter={timeTickFormatter(last - first)}
-            />
-            <YAxis
-              type="number"
-              width={72}
-              // leave room above the data and the target so that both are visible
-              domain={[
-                0,
-                (dataMax: number) =>
-                  Math.max(dataMax, target?.value ?? 0) * 1.1 || 1,
-              ]}
-              tickFormatter={(value: number) => format(value)}
-            />
-            <Tooltip
-              labelFormatter={formatTooltipLabel}
-              formatter={(value: number | string | Array<number | string>) =>
-                typeof value === 'number' ? format(value) : value
-              }
-            />
-            {drawn.length > 1 && <Legend />}
-            {target && (
-              <ReferenceLine
-                y={target.value}
-                stroke={theme.palette.status.error}
-                strokeDasharray="6 3"
-                label={{
-                  value: target.label,
-                  position: 'insideTopRight',
-                  fill: theme.palette.text.secondary,
-                }}
-              />
-            )}
+            {chartScaffold(kit, {
+              xAxis: kit.timeAxis(first, last, 4),
+              yAxis: kit.valueAxis(format, target),
+              format,
+              series: drawn,
+              targets: target ? [target] : [],
+            })}
             {drawn.map(line => (
-              <Line
-                key={line.key}
-                type="monotone"
-                dataKey={line.key}
-                name={line.name}
-                stroke={line.color}
-                strokeWidth={2}
-                dot={points.length <= 30}
-                connectNulls={false}
-                isAnimationActive={false}
-              />
+              <Line key={line.key} {...kit.line(line, points.length)} />
             ))}
           </LineChart>
-        </ResponsiveContainer>
+        </ChartFrame>
       )}
-    </Box>
+    </>
   );
 }
 

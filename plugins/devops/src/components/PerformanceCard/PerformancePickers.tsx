@@ -1,6 +1,4 @@
-import { ChangeEvent } from 'react';
 import Box from '@material-ui/core/Box';
-import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
@@ -8,8 +6,8 @@ import {
   PERFORMANCE_WINDOWS,
   PerformanceWindow,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { toPickerOptions } from '../CoverageCard/model';
-import { WINDOW_LABELS } from './model';
+import { readableOn, SelectPicker, toPickerOptions } from '../shared';
+import { WINDOW_LABELS } from './format';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -18,7 +16,18 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(2),
   },
-  picker: { minWidth: 160 },
+  // Material UI draws unselected toggles in a 38 % grey (2.7:1); these read at 4.5:1 or more
+  toggle: {
+    color: readableOn(
+      theme.palette.text.secondary,
+      theme.palette.background.paper,
+    ),
+    '&$selected': {
+      color: theme.palette.text.primary,
+      fontWeight: theme.typography.fontWeightBold as number,
+    },
+  },
+  selected: {},
 }));
 
 /**
@@ -37,25 +46,13 @@ export function PerformancePickers(props: {
   return (
     <Box className={classes.root}>
       {environments.length > 1 && (
-        <TextField
-          select
-          size="small"
-          variant="outlined"
-          label="Environment"
-          className={classes.picker}
-          value={props.environment ?? ''}
-          SelectProps={{ native: true }}
+        <SelectPicker
           id="devops-performance-environment-picker"
-          onChange={(event: ChangeEvent<HTMLInputElement>) =>
-            props.onEnvironmentChange(event.target.value)
-          }
-        >
-          {environments.map(name => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </TextField>
+          label="Environment"
+          value={props.environment ?? ''}
+          options={environments}
+          onChange={props.onEnvironmentChange}
+        />
       )}
       <ToggleButtonGroup
         size="small"
@@ -70,7 +67,11 @@ export function PerformancePickers(props: {
         }}
       >
         {PERFORMANCE_WINDOWS.map(window => (
-          <ToggleButton key={window} value={window}>
+          <ToggleButton
+            key={window}
+            value={window}
+            classes={{ root: classes.toggle, selected: classes.selected }}
+          >
             {WINDOW_LABELS[window]}
           </ToggleButton>
         ))}

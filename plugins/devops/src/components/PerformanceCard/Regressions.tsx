@@ -2,7 +2,7 @@ import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
-import { RegressionView } from './model';
+import { RegressionView } from './regressions';
 
 /** Metrics that got significantly worse, window against the preceding window. */
 export function Regressions(props: { regressions: RegressionView[] }) {

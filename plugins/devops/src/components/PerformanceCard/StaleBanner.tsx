@@ -1,6 +1,6 @@
 import Alert from '@material-ui/lab/Alert';
 import { PerformanceStaleness } from '@devops-growth/backstage-plugin-devops-common';
-import { formatDateTime } from '../CoverageCard/model';
+import { formatDateTime } from '../shared';
 
 /** Collection for the entity is failing: since when, why, and how old the figures are. */
 export function StaleBanner(props: { stale: PerformanceStaleness }) {

@@ -21,17 +21,17 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../api';
-import { formatDateTime } from '../CoverageCard/model';
+import { formatDateTime } from '../shared';
+import { formatActor } from './format';
+import { describeActionError } from './loadTests';
 import {
-  describeActionError,
   describeTargetChange,
-  formatActor,
   initialTargetsForm,
   TARGET_FIELD_LABELS,
   targetFieldHint,
   TargetsForm,
   toTargetChanges,
-} from './model';
+} from './targetsForm';
 
 const HISTORY_SHOWN = 5;
 

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import List from '@material-ui/core/List';
@@ -8,6 +9,9 @@ import {
   Recommendation,
   RecommendationPriority,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { statusChipColors } from './colors';
+import { sortRecommendations } from './recommendations';
+import { Section } from './SectionHeader';
 
 const useStyles = makeStyles(theme => ({
   item: {
@@ -20,14 +24,8 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(1),
   },
-  high: {
-    backgroundColor: theme.palette.status.error,
-    color: theme.palette.common.white,
-  },
-  medium: {
-    backgroundColor: theme.palette.status.warning,
-    color: theme.palette.common.black,
-  },
+  high: statusChipColors(theme, 'error'),
+  medium: statusChipColors(theme, 'warning'),
   low: {},
   evidence: {
     margin: theme.spacing(0.5, 0, 0),
@@ -46,10 +44,13 @@ function PriorityChip(props: { priority: RecommendationPriority }) {
   );
 }
 
-/** What to do next, with the figures that triggered each recommendation. Expects sorted input. */
+/** What to do next, most urgent first, with the figures that triggered each recommendation. */
 export function Recommendations(props: { recommendations: Recommendation[] }) {
   const classes = useStyles();
-  const { recommendations } = props;
+  const recommendations = useMemo(
+    () => sortRecommendations(props.recommendations),
+    [props.recommendations],
+  );
   if (recommendations.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -86,5 +87,16 @@ export function Recommendations(props: { recommendations: Recommendation[] }) {
         </ListItem>
       ))}
     </List>
+  );
+}
+
+/** The "Recommendations" section of a card. */
+export function RecommendationsSection(props: {
+  recommendations: Recommendation[];
+}) {
+  return (
+    <Section title="Recommendations">
+      <Recommendations recommendations={props.recommendations} />
+    </Section>
   );
 }

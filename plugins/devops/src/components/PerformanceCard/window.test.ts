@@ -1,0 +1,64 @@
+import { PerformanceWindow } from '@devops-growth/backstage-plugin-devops-common';
+import {
+  makePerformancePoint,
+  makePerformanceSummary,
+} from '../../__fixtures__/performanceSummary';
+import {
+  loadOpeningSummary,
+  readSessionWindow,
+  storeSessionWindow,
+  WINDOW_STORAGE_KEY,
+} from './window';
+
+function summaryWith(window: PerformanceWindow, points: number) {
+  return makePerformanceSummary({
+    window,
+    series: Array.from({ length: points }, (_, i) => makePerformancePoint(i)),
+  });
+}
+
+describe('loadOpeningSummary', () => {
+  it('opens on the hour when it holds a few points', async () => {
+    const load = jest.fn(async (w: PerformanceWindow) => summaryWith(w, 40));
+    const summary = await loadOpeningSummary(load);
+    expect(summary.window).toBe('1h');
+    expect(load.mock.calls).toEqual([['1h']]);
+  });
+
+  it('steps to longer windows until one holds enough points', async () => {
+    // collection stopped two hours ago: the last hour is empty, the day holds 12 points
+    const points: Record<PerformanceWindow, number> = {
+      '1h': 0,
+      '24h': 12,
+      '7d': 12,
+      '30d': 12,
+    };
+    const load = jest.fn(async (w: PerformanceWindow) =>
+      summaryWith(w, points[w]),
+    );
+    const summary = await loadOpeningSummary(load);
+    expect(summary.window).toBe('24h');
+    expect(load.mock.calls).toEqual([['1h'], ['24h']]);
+  });
+
+  it('ends on the longest window when none holds enough', async () => {
+    const load = jest.fn(async (w: PerformanceWindow) => summaryWith(w, 2));
+    expect((await loadOpeningSummary(load)).window).toBe('30d');
+    expect(load).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('the window of the session', () => {
+  beforeEach(() => window.sessionStorage.clear());
+
+  it('is remembered once picked', () => {
+    expect(readSessionWindow()).toBeUndefined();
+    storeSessionWindow('7d');
+    expect(readSessionWindow()).toBe('7d');
+  });
+
+  it('ignores values that are not a window', () => {
+    window.sessionStorage.setItem(WINDOW_STORAGE_KEY, '1y');
+    expect(readSessionWindow()).toBeUndefined();
+  });
+});

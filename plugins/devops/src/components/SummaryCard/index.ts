@@ -1,0 +1,1 @@
+export { DevopsSummaryCard } from './DevopsSummaryCard';

@@ -1,0 +1,18 @@
+import { makeStyles } from '@material-ui/core/styles';
+import { focusOutlineColor } from './colors';
+
+/**
+ * Styles of every card's outer container: a visible outline on whatever control has keyboard
+ * focus (Material UI's buttons and toggles only tint themselves, which is hard to see), and words
+ * that wrap between words, never inside one.
+ */
+export const useCardStyles = makeStyles(theme => ({
+  card: {
+    overflowWrap: 'break-word',
+    '& .Mui-focusVisible, & a:focus-visible, & button:focus-visible, & [tabindex]:focus-visible, & select:focus-visible':
+      {
+        outline: `2px solid ${focusOutlineColor(theme)}`,
+        outlineOffset: 2,
+      },
+  },
+}));

@@ -1,0 +1,88 @@
+/*
+ * Formatters shared by every card: percentages, commits, dates, times and durations. Area-specific
+ * units (latencies, throughput, bytes) live beside their card.
+ */
+
+/** A percentage with one decimal, for example `85.3%`. */
+export function formatPercent(value: number): string {
+  return `${(Math.round(value * 10) / 10).toFixed(1)}%`;
+}
+
+/** The first seven characters of a commit sha, as git shows it. */
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+/** A date and time in the user's locale; the input unchanged when it is not a valid date. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) {
+    return iso;
+  }
+  return date.toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+}
+
+/** A date and time from epoch milliseconds, as {@link formatDateTime} writes it. */
+export function formatEpochDateTime(epochMs: number): string {
+  return formatDateTime(new Date(epochMs).toISOString());
+}
+
+/** A short date for chart ticks, from epoch milliseconds: `Dec 2`. */
+export function formatShortDate(epochMs: number): string {
+  return new Date(epochMs).toLocaleDateString(undefined, {
+    month: 'short',
+    day: 'numeric',
+  });
+}
+
+/** A time of day from epoch milliseconds: `05:56`, `5:56 AM`, as the locale writes it. */
+export function formatTimeOfDay(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/**
+ * The tick formatter for a time axis spanning `spanMs`: dates for spans of two days or more, the
+ * time of day under a day, and both in between, where the same time can occur on two days.
+ */
+export function timeTickFormatter(spanMs: number): (epochMs: number) => string {
+  if (spanMs >= 2 * 24 * 3600_000) {
+    return formatShortDate;
+  }
+  if (spanMs < 24 * 3600_000) {
+    return formatTimeOfDay;
+  }
+  return (epochMs: number) =>
+    `${formatShortDate(epochMs)} ${formatTimeOfDay(epochMs)}`;
+}
+
+/** A test duration: `850 ms`, `12.4 s` or `2 min 5 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) {
+    return `${Math.round(ms)} ms`;
+  }
+  if (ms < 60_000) {
+    return `${(ms / 1000).toFixed(1)} s`;
+  }
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
+  return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+
+/** Picker values: the available ones in the backend's order, plus the current one if missing. */
+export function toPickerOptions(
+  available: string[],
+  current: string | null,
+): string[] {
+  const values = [...new Set(available)];
+  if (current && !values.includes(current)) {
+    values.unshift(current);
+  }
+  return values;
+}

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing (Node 22, Yarn 4, dependencies, and Debian's
 # `prometheus` and `chromium` packages, which the Prometheus module's integration test and the
-# browser test run), then type-checks, lints and runs every test
-# Database tests run on SQLite, and also on PostgreSQL when
+# browser test run), then type-checks, lints, runs every unit test and finally the browser test
+# (e2e/). Database tests run on SQLite, and also on PostgreSQL when
 # BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set or a server answers on
 # 127.0.0.1:5432 (CI starts one and requires it).
 set -euo pipefail
@@ -67,3 +67,5 @@ CI=true yarn backstage-cli repo test --maxWorkers=2 "$@"
 echo "[test] packages: build, pack and check each plugin package (scripts/check-packages.mjs)"
 node scripts/check-packages.mjs
 
+echo "[test] browser test (e2e/): the portal on its own ports, the demo service's DevOps tab in Chromium"
+yarn workspace @devops-growth/e2e test

@@ -1,0 +1,366 @@
+// The browser test: the portal as scripts/start.sh runs it (on ports of its own), real reports
+// uploaded through the public API, performance data scraped from the demo service, and the demo
+// service's DevOps tab opened in Debian's Chromium as a guest. The cards must show what was
+// uploaded and measured, and axe-core must find no WCAG 2.1 A/AA violation inside them.
+// On failure: a screenshot, the page's HTML and the portal's log under e2e/out/ (git-ignored).
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { junitCounts, lcovTotals, percent, showsValue } from './expected.mjs';
+import { DEMO_ENTITY, root, startPortal, waitFor } from './portal.mjs';
+
+const OUT = join(import.meta.dirname, 'out');
+const FIXTURES = join(
+  root,
+  'plugins/devops-backend/src/reports/parsers/__fixtures__/real',
+);
+/** Jest 30's LCOV and jest-junit reports of one run (see the fixtures' README). */
+const LCOV = join(FIXTURES, 'jest-lcov.info');
+const JUNIT = join(FIXTURES, 'jest-junit.xml');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// Start-up compiles the backend and the frontend: minutes on a busy 2-core machine.
+const STARTUP_TIMEOUT_MS = 12 * 60_000;
+const PAGE_TIMEOUT_MS = 4 * 60_000;
+const entityPath = `${DEMO_ENTITY.kind}/${DEMO_ENTITY.namespace}/${DEMO_ENTITY.name}`;
+const entityRef = `${DEMO_ENTITY.kind}:${DEMO_ENTITY.namespace}/${DEMO_ENTITY.name}`;
+/** The entity page's path in the app: /catalog/:namespace/:kind/:name. */
+const entityPage = `/catalog/${DEMO_ENTITY.namespace}/${DEMO_ENTITY.kind}/${DEMO_ENTITY.name}`;
+
+const started = Date.now();
+const log = message =>
+  console.log(
+    `[e2e] ${((Date.now() - started) / 1000).toFixed(0)} s: ${message}`,
+  );
+
+let portal;
+let context;
+let page;
+let userDataDir;
+const commit = randomBytes(20).toString('hex');
+
+async function api(path, init = {}) {
+  const res = await fetch(`${portal.backendUrl}/api${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${portal.token}`, ...init.headers },
+  });
+  return res;
+}
+
+async function upload(format, file, contentType) {
+  const query = new URLSearchParams({
+    entity: entityRef,
+    format,
+    name: 'unit',
+    commit,
+    branch: 'main',
+  });
+  const res = await api(`/devops/reports?${query}`, {
+    method: 'POST',
+    headers: { 'Content-Type': contentType },
+    body: await readFile(file),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 201, `upload of ${file} (${format}): ${text}`);
+}
+
+async function readPerformance() {
+  const res = await api(`/devops/entities/${entityPath}/performance`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.json();
+}
+
+/** Saves a screenshot and the page's HTML under e2e/out/ and prints where they are. */
+async function saveArtifacts(name) {
+  const dir = join(OUT, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
+  await mkdir(dir, { recursive: true });
+  if (page && !page.isClosed()) {
+    await page
+      .screenshot({ path: join(dir, 'screenshot.png'), fullPage: true })
+      .catch(error => log(`no screenshot: ${error.message}`));
+    await writeFile(join(dir, 'page.html'), await page.content()).catch(
+      () => {},
+    );
+  }
+  console.error(
+    `[e2e] failure artifacts: ${dir} (screenshot.png, page.html); the portal's log: ${join(
+      OUT,
+      'portal.log',
+    )}`,
+  );
+}
+
+/** Runs a step; on failure saves the artifacts before failing. */
+async function step(name, fn) {
+  try {
+    return await fn();
+  } catch (error) {
+    await saveArtifacts(name);
+    throw error;
+  }
+}
+
+/** The plugin card titled `title`: the card element around its heading, marked for axe. */
+async function card(title) {
+  // The card's title: a heading, or the title of Backstage's InfoCard (a span today).
+  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const heading = page.locator(
+    ':is(h1, h2, h3, h4, h5, h6, [role="heading"], .MuiCardHeader-title)',
+    { hasText: exact },
+  );
+  await heading.first().waitFor({ timeout: PAGE_TIMEOUT_MS });
+  const marker = title.toLowerCase().replace(/[^a-z]+/g, '-');
+  const found = await heading.first().evaluate((element, value) => {
+    let node = element;
+    while (node && node !== document.body) {
+      if (
+        node.tagName === 'ARTICLE' ||
+        /\bMuiCard-root\b/.test(node.className?.toString() ?? '')
+      ) {
+        node.setAttribute('data-e2e-card', value);
+        return true;
+      }
+      node = node.parentElement;
+    }
+    return false;
+  }, marker);
+  assert.ok(found, `no card element around the heading "${title}"`);
+  return page.locator(`[data-e2e-card="${marker}"]`);
+}
+
+/** Polls the card's visible text until `check` passes; fails with the text it last saw. */
+async function expectCardText(locator, description, check, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  for (;;) {
+    text = await locator.innerText();
+    if (check(text)) return text;
+    if (Date.now() > deadline) {
+      assert.fail(`${description}; the card shows:\n${text}`);
+    }
+    await sleep(500);
+  }
+}
+
+/** The line after a figure's label in a card's text (labels may be shown in capitals). */
+function figureAfter(text, label) {
+  const lines = text.split('\n').map(l => l.trim()).filter(Boolean);
+  const index = lines.findIndex(l => l.toLowerCase() === label.toLowerCase());
+  return index >= 0 ? lines.slice(index + 1, index + 3) : [];
+}
+
+describe('the demo service DevOps tab', () => {
+  before(async () => {
+    await mkdir(OUT, { recursive: true });
+    const logFile = join(OUT, 'portal.log');
+    log(`starting the portal (log: ${logFile})`);
+    portal = await startPortal({ logFile });
+    await step('start-up', async () => {
+      const opts = { timeoutMs: STARTUP_TIMEOUT_MS, alive: portal.alive };
+      await waitFor(
+        'the backend',
+        async () => (await fetch(`${portal.backendUrl}/api/devops/health`)).ok,
+        opts,
+      );
+      log(`backend up on ${portal.backendUrl}`);
+      await waitFor(
+        'the demo-service entity in the catalog',
+        async () =>
+          (await api(`/catalog/entities/by-name/${entityPath}`)).ok,
+        opts,
+      );
+      await upload('lcov', LCOV, 'text/plain');
+      await upload('junit', JUNIT, 'application/xml');
+      log('uploaded the jest LCOV and JUnit reports');
+      await waitFor(
+        'a performance sample with latency and throughput (the scrape of the demo service)',
+        async () => {
+          const summary = await readPerformance();
+          return summary.current?.p95Ms != null && summary.current?.throughput
+            ? summary
+            : null;
+        },
+        opts,
+      );
+      log('performance samples collected from the demo service');
+      await waitFor(
+        'the frontend',
+        async () => (await fetch(portal.frontendUrl)).ok,
+        opts,
+      );
+      log(`frontend up on ${portal.frontendUrl}`);
+
+      userDataDir = await mkdtemp(join(tmpdir(), 'devops-e2e-chromium-'));
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1280, height: 900 },
+      });
+      page = context.pages()[0] ?? (await context.newPage());
+      page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+      await page.goto(`${portal.frontendUrl}${entityPage}/devops`, {
+        waitUntil: 'domcontentloaded',
+        timeout: PAGE_TIMEOUT_MS,
+      });
+      await page.getByRole('button', { name: 'Enter' }).click();
+      log('signed in as guest');
+      await card('Performance');
+      await card('Coverage & tests');
+      log('opened the DevOps tab');
+    });
+  });
+
+  after(async () => {
+    await context?.close().catch(() => {});
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    await portal?.stop();
+    log('portal stopped');
+  });
+
+  test('the Coverage & tests card shows the uploaded jest reports', () =>
+    step('coverage-card', async () => {
+      const coverage = lcovTotals(await readFile(LCOV, 'utf8'));
+      const tests = junitCounts(await readFile(JUNIT, 'utf8'));
+      const quality = await card('Coverage & tests');
+      const text = await expectCardText(
+        quality,
+        'the Coverage & tests card never showed the uploaded coverage',
+        t => /lines/i.test(t) && t.includes(commit.slice(0, 7)),
+      );
+      for (const [label, figure] of [
+        ['Lines', coverage.lines],
+        ['Branches', coverage.branches],
+        ['Functions', coverage.functions],
+      ]) {
+        assert.deepEqual(
+          figureAfter(text, label),
+          [
+            percent(figure.covered, figure.total),
+            `${figure.covered} of ${figure.total}`,
+          ],
+          `${label} coverage of ${LCOV}`,
+        );
+      }
+      for (const [label, count] of [
+        ['Total', tests.total],
+        ['Passed', tests.passed],
+        ['Failed', tests.failed],
+        ['Errored', tests.errored],
+        ['Skipped', tests.skipped],
+      ]) {
+        assert.match(
+          text,
+          new RegExp(`\\b${label}: ${count}\\b`),
+          `${label} tests of ${JUNIT}`,
+        );
+      }
+      const executed = tests.total - tests.skipped;
+      assert.match(
+        text,
+        new RegExp(`${percent(tests.passed, executed).replace('.', '\\.')}\\s+pass rate`),
+        'pass rate: passed of executed tests',
+      );
+    }));
+
+  test('the Performance card shows the latest sample the backend collected', () =>
+    step('performance-card', async () => {
+      const performance = await card('Performance');
+      await expectCardText(
+        performance,
+        'the Performance card never showed a P95 latency',
+        t => /\d\s*m?s$/m.test(figureAfter(t, 'P95 latency')[0] ?? ''),
+      );
+      // The backend collects a new sample every few seconds: compare the card with the API
+      // around one refresh of the card (a window toggle), when no sample arrived in between.
+      let attempt = 0;
+      for (;;) {
+        attempt += 1;
+        const before = await readPerformance();
+        // A window toggle other than the selected one: choosing it makes the card fetch again.
+        const toggles = performance
+          .locator('button, [role="radio"]')
+          .filter({ hasText: /^\s*(1\s*h|24\s*h|7\s*d|30\s*d)\s*$/i });
+        const unselected = [];
+        for (const toggle of await toggles.all()) {
+          const state = await toggle.evaluate(e => [
+            e.getAttribute('aria-pressed'),
+            e.getAttribute('aria-checked'),
+            e.classList.contains('Mui-selected'),
+          ]);
+          if (state[0] !== 'true' && state[1] !== 'true' && !state[2]) {
+            unselected.push(toggle);
+          }
+        }
+        assert.ok(unselected.length, 'no unselected window toggle in the Performance card');
+        const refreshed = page.waitForResponse(
+          r =>
+            r.url().includes(`/api/devops/entities/${entityPath}/performance`) &&
+            r.request().method() === 'GET',
+          { timeout: 60_000 },
+        );
+        await unselected[0].click();
+        await (await refreshed).finished();
+        await sleep(500);
+        const text = await performance.innerText();
+        const afterwards = await readPerformance();
+        if (before.current.at !== afterwards.current.at) {
+          assert.ok(attempt < 6, 'a new sample arrived during every comparison');
+          continue;
+        }
+        const current = before.current;
+        const checks = [
+          ['P95 latency', current.p95Ms, { ms: 1, s: 1000 }],
+          ['Throughput', current.throughput, { 'req/s': 1 }],
+          ['Error rate', current.errorRate, { '%': 0.01 }],
+        ];
+        for (const [label, value, units] of checks) {
+          const [shown] = figureAfter(text, label);
+          assert.ok(
+            value !== null && showsValue(shown ?? '', value, units),
+            `${label}: the card shows "${shown}", the backend's latest sample has ${value}`,
+          );
+        }
+        return;
+      }
+    }));
+
+  test('axe finds no WCAG 2.1 A/AA violation inside the plugin cards', () =>
+    step('axe', async () => {
+      await card('Coverage & tests');
+      await card('Performance');
+      const results = await new AxeBuilder({ page })
+        .include('[data-e2e-card]')
+        .withTags(WCAG_TAGS)
+        .analyze();
+      const report = results.violations.flatMap(v =>
+        v.nodes.map(
+          n =>
+            `- ${v.id} (${v.impact}): ${v.help}\n  target: ${n.target.join(
+              ' ',
+            )}\n  ${(n.failureSummary ?? '').replace(/\n/g, '\n  ')}`,
+        ),
+      );
+      assert.equal(
+        report.length,
+        0,
+        `axe found ${report.length} violation(s) in the cards:\n${report.join('\n')}`,
+      );
+    }));
+});

@@ -1,0 +1,224 @@
+// Starts the portal for the browser test as scripts/start.sh does (the backend and the frontend
+// development server of `backstage-cli repo start` with app-config.yaml and app-config.demo.yaml,
+// the demo service under scripts/demo-load.mjs), but on free ports of its own, with its own
+// temporary SQLite directory and upload token, so it runs beside a developer's portal and leaves
+// nothing behind.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+
+/** The repository's root. */
+export const root = join(import.meta.dirname, '..');
+
+/** The demo entity the test opens. */
+export const DEMO_ENTITY = {
+  kind: 'component',
+  namespace: 'default',
+  name: 'demo-service',
+};
+const DEMO_SERVICE_DEFAULT_URL = 'http://localhost:7090';
+
+async function freePort() {
+  const server = createServer();
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise(resolve => server.close(resolve));
+  return port;
+}
+
+/**
+ * Polls `probe` every second until it returns a truthy value, which is returned. Fails after
+ * `timeoutMs`, or as soon as `alive()` says the portal has exited.
+ */
+export async function waitFor(what, probe, { timeoutMs, alive = () => true }) {
+  const start = Date.now();
+  let lastError;
+  for (;;) {
+    if (!alive()) {
+      throw new Error(`the portal exited while waiting for ${what}`);
+    }
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() - start > timeoutMs) {
+      throw new Error(
+        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` +
+          (lastError ? ` (last error: ${lastError.message})` : ''),
+      );
+    }
+    await sleep(1000);
+  }
+}
+
+/**
+ * Starts the portal and the demo service. Returns its URLs, the static upload token, and
+ * `stop()`, which ends every process it started and removes its temporary directory.
+ * Everything the processes print goes to `logFile`.
+ */
+export async function startPortal({ logFile }) {
+  const [frontendPort, backendPort, servicePort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const frontendUrl = `http://localhost:${frontendPort}`;
+  const backendUrl = `http://localhost:${backendPort}`;
+  const serviceUrl = `http://localhost:${servicePort}`;
+  const token = randomBytes(24).toString('hex');
+  const dir = await mkdtemp(join(tmpdir(), 'devops-e2e-'));
+
+  // The demo's catalog, with the demo service's URLs on this run's port.
+  const entities = (
+    await readFile(join(root, 'examples/entities.yaml'), 'utf8')
+  ).replaceAll(DEMO_SERVICE_DEFAULT_URL, serviceUrl);
+  if (!entities.includes(serviceUrl)) {
+    throw new Error(
+      `examples/entities.yaml no longer names ${DEMO_SERVICE_DEFAULT_URL}: update e2e/portal.mjs`,
+    );
+  }
+  await writeFile(join(dir, 'entities.yaml'), entities);
+  // Loaded last, on top of app-config.yaml and app-config.demo.yaml (YAML reads JSON).
+  const config = {
+    app: { baseUrl: frontendUrl },
+    backend: {
+      baseUrl: backendUrl,
+      listen: { port: backendPort },
+      cors: { origin: frontendUrl },
+    },
+    catalog: {
+      locations: [
+        { type: 'file', target: join(dir, 'entities.yaml') },
+        {
+          type: 'file',
+          target: join(root, 'examples/org.yaml'),
+          rules: [{ allow: ['User', 'Group'] }],
+        },
+      ],
+    },
+    devops: {
+      // The demo service on this run's port is the one host the backend may request.
+      allowedHosts: [`localhost:${servicePort}`],
+      performance: {
+        allowedHosts: [`localhost:${servicePort}`],
+        // Two scrapes make the first sample: collect often so it exists soon after start-up.
+        collection: { frequency: { seconds: 5 } },
+      },
+    },
+  };
+  const configFile = join(dir, 'app-config.e2e.yaml');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+
+  const log = createWriteStream(logFile);
+  const env = {
+    ...process.env,
+    DEVOPS_DEMO_DATA_DIR: join(dir, 'sqlite'),
+    DEVOPS_DEMO_CI_TOKEN: token,
+    DEVOPS_DEMO_SERVICE_PORT: String(servicePort),
+    NODE_ENV: 'development',
+    ESBK_TSCONFIG_PATH: join(root, 'tsconfig.json'),
+  };
+  const children = [];
+  const exited = new Map();
+  const start = (name, command, args, cwd = root) => {
+    // Its own process group, so that stop() ends the whole tree (yarn, the CLI, the backend).
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', d => log.write(d));
+    child.stderr.on('data', d => log.write(d));
+    child.on('exit', code => exited.set(name, code));
+    children.push(child);
+    return child;
+  };
+  await mkdir(env.DEVOPS_DEMO_DATA_DIR, { recursive: true });
+  const configArgs = [
+    join(root, 'app-config.yaml'),
+    join(root, 'app-config.demo.yaml'),
+    configFile,
+  ].flatMap(file => ['--config', file]);
+  // The backend as `backstage-cli repo start` runs it (Node with the CLI's TypeScript transform),
+  // without the CLI's restart on file changes: edits made while the test runs do not restart it.
+  start(
+    'backend',
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+      'src/index',
+      ...configArgs,
+    ],
+    join(root, 'packages/backend'),
+  );
+  // The frontend: the CLI's development server, as `backstage-cli repo start` runs it.
+  start(
+    'frontend',
+    'yarn',
+    ['backstage-cli', 'package', 'start', ...configArgs],
+    join(root, 'packages/app'),
+  );
+  start('demo service', process.execPath, [
+    join(root, 'scripts/demo-load.mjs'),
+  ]);
+
+  // Should this process end without stop() (a timeout, Ctrl-C), the portal ends with it.
+  const killAll = signal => {
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const onExit = () => killAll('SIGKILL');
+  const onSignal = signal => {
+    killAll('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('exit', onExit);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const alive = () => exited.size === 0;
+  const stop = async () => {
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    killAll('SIGTERM');
+    const deadline = Date.now() + 15_000;
+    while (
+      children.some(c => c.exitCode === null && c.signalCode === null) &&
+      Date.now() < deadline
+    ) {
+      await sleep(200);
+    }
+    killAll('SIGKILL');
+    await new Promise(resolve => log.end(resolve));
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  return {
+    frontendUrl,
+    backendUrl,
+    serviceUrl,
+    token,
+    alive,
+    exited,
+    stop,
+  };
+}

@@ -5,6 +5,7 @@ import { MetricsSample } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../../__testUtils__/databases';
 import { migrateToLatest } from '../../database/migrations';
+import { DatabasePerformanceRollupStore } from './DatabasePerformanceRollupStore';
 import { DatabasePerformanceSampleStore } from './DatabasePerformanceSampleStore';
 
 jest.setTimeout(60_000);
@@ -47,12 +48,14 @@ describe.each(databases.eachSupportedId())(
   'DatabasePerformanceSampleStore on %p',
   (databaseId: TestDatabaseId) => {
     let store: DatabasePerformanceSampleStore;
+    let rollups: DatabasePerformanceRollupStore;
     let knex: Knex;
 
     beforeEach(async () => {
       knex = await databases.init(databaseId);
       await migrateToLatest(knex);
       store = new DatabasePerformanceSampleStore(knex);
+      rollups = new DatabasePerformanceRollupStore(knex);
     });
 
     it('stores samples, replacing one at the same entity, environment and time', async () => {
@@ -114,9 +117,9 @@ describe.each(databases.eachSupportedId())(
         'production',
         'staging',
       ]);
-      await store.rollupHours(new Date(T0), new Date(T0 + HOUR));
+      await rollups.rollupHours(new Date(T0), new Date(T0 + HOUR));
       // Raw samples gone, the roll-ups keep the environments listed.
-      await store.pruneSamples(new Date(T0 + HOUR), 100);
+      await rollups.pruneSamples(new Date(T0 + HOUR), 100);
       expect(await store.listEnvironments(ENTITY)).toEqual([
         'production',
         'staging',
@@ -129,7 +132,7 @@ describe.each(databases.eachSupportedId())(
       await store.insertSamples([
         sample(T0 + 2 * HOUR, { p95Ms: 1 }, { environment: 'production' }),
       ]);
-      while ((await store.pruneRollups(new Date(T0 + 2 * HOUR), 100)) > 0);
+      while ((await rollups.pruneRollups(new Date(T0 + 2 * HOUR), 100)) > 0);
       expect(await store.listEnvironments(ENTITY)).toEqual(['production']);
     });
 
@@ -226,8 +229,8 @@ describe.each(databases.eachSupportedId())(
         sample(T0 + 10 * MIN, { p95Ms: 50 }, { entityRef: OTHER }),
       ]);
       const now = new Date(T0 + 2 * HOUR + 30 * MIN);
-      expect(await store.rollupHours(new Date(T0 + 20 * MIN), now)).toBe(3);
-      expect(await store.rollupHours(new Date(T0), now)).toBe(3);
+      expect(await rollups.rollupHours(new Date(T0 + 20 * MIN), now)).toBe(3);
+      expect(await rollups.rollupHours(new Date(T0), now)).toBe(3);
 
       const hourly = await store.readHourlySeries({
         entityRef: ENTITY,
@@ -265,7 +268,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       // A late sample in an already rolled-up hour is included when the hour is rolled up again.
       await store.insertSamples([sample(T0 + 55 * MIN, { p95Ms: 600 })]);
-      await store.rollupHours(new Date(T0), now);
+      await rollups.rollupHours(new Date(T0), now);
       const [first] = await store.readHourlySeries({
         entityRef: ENTITY,
         environment: 'production',
@@ -280,7 +283,7 @@ describe.each(databases.eachSupportedId())(
         sample(T0, { p95Ms: 100, p99Ms: 150 }),
         sample(T0 + MIN, { p95Ms: 180, p99Ms: 900 }),
       ]);
-      await store.rollupHours(new Date(T0), new Date(T0 + HOUR));
+      await rollups.rollupHours(new Date(T0), new Date(T0 + HOUR));
       const rows = await knex('devops_perf_hourly').select(
         'sample_count',
         'max_p95_ms',
@@ -298,10 +301,10 @@ describe.each(databases.eachSupportedId())(
         ),
       );
       const before = new Date(T0 + 20 * MIN);
-      expect(await store.pruneSamples(before, 8)).toBe(8);
-      expect(await store.pruneSamples(before, 8)).toBe(8);
-      expect(await store.pruneSamples(before, 8)).toBe(4);
-      expect(await store.pruneSamples(before, 8)).toBe(0);
+      expect(await rollups.pruneSamples(before, 8)).toBe(8);
+      expect(await rollups.pruneSamples(before, 8)).toBe(8);
+      expect(await rollups.pruneSamples(before, 8)).toBe(4);
+      expect(await rollups.pruneSamples(before, 8)).toBe(0);
       expect(
         await rawValues(store, {
           entityRef: ENTITY,
@@ -317,9 +320,9 @@ describe.each(databases.eachSupportedId())(
           sample(T0 + i * HOUR, { p95Ms: i }),
         ),
       );
-      await store.rollupHours(new Date(T0), new Date(T0 + 5 * HOUR));
-      expect(await store.pruneRollups(new Date(T0 + 3 * HOUR), 2)).toBe(2);
-      expect(await store.pruneRollups(new Date(T0 + 3 * HOUR), 2)).toBe(1);
+      await rollups.rollupHours(new Date(T0), new Date(T0 + 5 * HOUR));
+      expect(await rollups.pruneRollups(new Date(T0 + 3 * HOUR), 2)).toBe(2);
+      expect(await rollups.pruneRollups(new Date(T0 + 3 * HOUR), 2)).toBe(1);
       const left = await store.readHourlySeries({
         entityRef: ENTITY,
         environment: 'production',
@@ -417,16 +420,16 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps the roll-up watermark and finds the oldest sample', async () => {
-      expect(await store.getRollupWatermark()).toBeUndefined();
-      expect(await store.getOldestSampleTime()).toBeUndefined();
-      await store.setRollupWatermark(new Date(T0));
-      await store.setRollupWatermark(new Date(T0 + HOUR));
-      expect(await store.getRollupWatermark()).toEqual(new Date(T0 + HOUR));
+      expect(await rollups.getRollupWatermark()).toBeUndefined();
+      expect(await rollups.getOldestSampleTime()).toBeUndefined();
+      await rollups.setRollupWatermark(new Date(T0));
+      await rollups.setRollupWatermark(new Date(T0 + HOUR));
+      expect(await rollups.getRollupWatermark()).toEqual(new Date(T0 + HOUR));
       await store.insertSamples([
         sample(T0 + 5 * MIN, {}),
         sample(T0 + MIN, {}),
       ]);
-      expect(await store.getOldestSampleTime()).toEqual(new Date(T0 + MIN));
+      expect(await rollups.getOldestSampleTime()).toEqual(new Date(T0 + MIN));
     });
   },
 );

@@ -1,6 +1,5 @@
 import {
   PERFORMANCE_METRICS,
-  PerformanceMetric,
   PerformancePoint,
   PerformanceStaleness,
 } from '@devops-growth/backstage-plugin-devops-common';
@@ -12,43 +11,20 @@ import {
   CollectionStatusChange,
   PerformanceSampleStore,
 } from './PerformanceSampleStore';
-
-/** Longest failure message kept. */
-const MAX_ERROR_LENGTH = 2000;
-const HOUR_MS = 3_600_000;
-const ROLLUP_WATERMARK = 'rollup';
-
-const SAMPLES = 'devops_perf_samples';
-const HOURLY = 'devops_perf_hourly';
-const STATUS = 'devops_perf_status';
-const ENVIRONMENTS = 'devops_perf_environments';
-const TEN_MINUTES = 'devops_perf_ten_minutes';
-const TEN_MINUTES_MS = 600_000;
-const SIX_HOURS = 'devops_perf_six_hours';
-const SIX_HOURS_MS = 21_600_000;
-const WATERMARKS = 'devops_perf_watermarks';
-
-/** The column of each metric, in both the raw and the hourly table. */
-const COLUMN: Record<PerformanceMetric, string> = {
-  p50Ms: 'p50_ms',
-  p95Ms: 'p95_ms',
-  p99Ms: 'p99_ms',
-  throughput: 'throughput',
-  errorRate: 'error_rate',
-  cpuCores: 'cpu_cores',
-  memoryBytes: 'memory_bytes',
-};
-const METRIC_COLUMNS = PERFORMANCE_METRICS.map(m => COLUMN[m]);
-/** The columns of a roll-up row besides its key, and the upsert clause that replaces them. */
-const ROLLUP_COLUMNS = [
-  'sample_count',
-  ...METRIC_COLUMNS,
-  'max_p95_ms',
-  'max_p99_ms',
-];
-const ROLLUP_UPDATES = ROLLUP_COLUMNS.map(c => `${c} = excluded.${c}`).join(
-  ', ',
-);
+import {
+  COLUMN,
+  ENVIRONMENTS,
+  HOURLY,
+  MAX_ERROR_LENGTH,
+  METRIC_COLUMNS,
+  numberOrNull,
+  SAMPLES,
+  SIX_HOURS,
+  STATUS,
+  TEN_MINUTES,
+  TEN_MINUTES_MS,
+  upsertRollups,
+} from './performanceTables';
 
 type StatusRow = {
   entity_ref: string;
@@ -62,12 +38,6 @@ type StatusRow = {
 /** A finite number, or null (NaN and infinities from a broken source are not stored). */
 function finiteOrNull(value: number | null | undefined): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function numberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
 }
 
 /** Rounds to `digits` decimals: enough for the card and the API, and a much smaller response. */
@@ -99,7 +69,7 @@ function toPoint(
   };
 }
 
-/** Knex implementation of {@link PerformanceSampleStore}, for SQLite and PostgreSQL, plus its maintenance. */
+/** Knex implementation of {@link PerformanceSampleStore}, for SQLite and PostgreSQL. */
 export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
   constructor(private readonly db: Knex) {}
 
@@ -164,7 +134,7 @@ export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
         ...new Set([...rows.values()].map(r => r.entity_ref as string)),
       ];
       for (const chunk of chunks(refs, IN_CHUNK)) {
-        await this.rollupInto(trx, {
+        await upsertRollups(trx, {
           table: TEN_MINUTES,
           timeColumn: 'bucket_ms',
           bucketMs: TEN_MINUTES_MS,
@@ -378,11 +348,6 @@ export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
     );
   }
 
-  /** Deletes at most `limit` 10-minute roll-ups older than `before`, oldest first. Returns rows deleted. */
-  async pruneTenMinuteRollups(before: Date, limit: number): Promise<number> {
-    return this.pruneOldest(TEN_MINUTES, 'bucket_ms', before, limit);
-  }
-
   async readRawPoints(options: {
     entityRef: string;
     environment: string;
@@ -401,157 +366,5 @@ export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
     return rows.map((row: Record<string, unknown>) =>
       toPoint(row.at_ms as number, row),
     );
-  }
-
-  /**
-   * Computes the hourly roll-ups of every complete hour in [from, to) from the raw samples
-   * (`from` is rounded down and `to` down to the hour, so the hour in progress is never rolled
-   * up). An hour rolled up again is replaced, so calling this twice changes nothing. Returns the
-   * number of hourly rows written.
-   */
-  async rollupHours(from: Date, to: Date): Promise<number> {
-    const fromMs = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS;
-    const toMs = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
-    if (toMs <= fromMs) return 0;
-    return this.db.transaction(async trx => {
-      await this.rollupInto(trx, {
-        table: HOURLY,
-        timeColumn: 'hour_ms',
-        bucketMs: HOUR_MS,
-        fromMs,
-        toMs,
-      });
-      // The 6-hour roll-ups of the same span, from the hourly ones: means weighted by the
-      // hours' sample counts, which are the means of the samples.
-      const sixFrom = fromMs - (fromMs % SIX_HOURS_MS);
-      const sixTo = toMs - (toMs % SIX_HOURS_MS) + SIX_HOURS_MS;
-      const weighted = METRIC_COLUMNS.map(
-        c =>
-          `sum(${c} * sample_count) / nullif(sum(case when ${c} is null then 0 else sample_count end), 0)`,
-      ).join(', ');
-      await trx.raw(
-        `INSERT INTO ${SIX_HOURS}
-           (entity_ref, environment, bucket_ms, ${ROLLUP_COLUMNS.join(', ')})
-         SELECT entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS}), sum(sample_count), ${weighted}, max(max_p95_ms), max(max_p99_ms)
-           FROM ${HOURLY}
-          WHERE hour_ms >= ? AND hour_ms < ?
-          GROUP BY entity_ref, environment, hour_ms - (hour_ms % ${SIX_HOURS_MS})
-         ON CONFLICT (entity_ref, environment, bucket_ms) DO UPDATE SET ${ROLLUP_UPDATES}`,
-        [sixFrom, sixTo],
-      );
-      const [{ n }] = await trx
-        .from(
-          trx(SAMPLES)
-            .select(trx.raw(`at_ms - (at_ms % ${HOUR_MS}) as hour_ms`))
-            .where('at_ms', '>=', fromMs)
-            .andWhere('at_ms', '<', toMs)
-            .groupBy('entity_ref', 'environment', 'hour_ms')
-            .as('hours'),
-        )
-        .count({ n: '*' });
-      return Number(n);
-    });
-  }
-
-  /**
-   * Upserts the roll-ups (means, sample count, maxima of P95 and P99) of the buckets of
-   * `bucketMs` in [fromMs, toMs) from the raw samples, optionally for some entities only.
-   * `fromMs` and `toMs` are bucket boundaries.
-   */
-  private async rollupInto(
-    trx: Knex.Transaction,
-    options: {
-      table: string;
-      timeColumn: string;
-      bucketMs: number;
-      fromMs: number;
-      toMs: number;
-      entityRefs?: string[];
-    },
-  ): Promise<void> {
-    const { table, timeColumn, bucketMs, fromMs, toMs, entityRefs } = options;
-    const means = METRIC_COLUMNS.map(c => `avg(${c})`).join(', ');
-    const onlyEntities = entityRefs
-      ? `AND entity_ref IN (${entityRefs.map(() => '?').join(', ')})`
-      : '';
-    await trx.raw(
-      `INSERT INTO ${table}
-         (entity_ref, environment, ${timeColumn}, ${ROLLUP_COLUMNS.join(', ')})
-       SELECT entity_ref, environment, at_ms - (at_ms % ${bucketMs}), count(*), ${means}, max(p95_ms), max(p99_ms)
-         FROM ${SAMPLES}
-        WHERE at_ms >= ? AND at_ms < ? ${onlyEntities}
-        GROUP BY entity_ref, environment, at_ms - (at_ms % ${bucketMs})
-       ON CONFLICT (entity_ref, environment, ${timeColumn}) DO UPDATE SET ${ROLLUP_UPDATES}`,
-      [fromMs, toMs, ...(entityRefs ?? [])],
-    );
-  }
-
-  /** Deletes at most `limit` raw samples older than `before`, oldest first. Returns rows deleted. */
-  async pruneSamples(before: Date, limit: number): Promise<number> {
-    return this.pruneOldest(SAMPLES, 'at_ms', before, limit);
-  }
-
-  /**
-   * Deletes at most `limit` hourly roll-ups of hours starting before `before`, then 6-hour ones.
-   * Returns rows deleted (0 once both are done).
-   */
-  async pruneRollups(before: Date, limit: number): Promise<number> {
-    const deleted =
-      (await this.pruneOldest(HOURLY, 'hour_ms', before, limit)) ||
-      (await this.pruneOldest(SIX_HOURS, 'bucket_ms', before, limit));
-    if (deleted === 0) {
-      // Raw samples are kept for less long than roll-ups: an environment whose newest sample is
-      // older than the roll-up cut-off has no data left.
-      await this.db(ENVIRONMENTS)
-        .where('last_at_ms', '<', before.getTime())
-        .delete();
-    }
-    return deleted;
-  }
-
-  /** The start of the first hour not rolled up yet, if roll-ups ever ran. */
-  async getRollupWatermark(): Promise<Date | undefined> {
-    const row = await this.db(WATERMARKS)
-      .where({ name: ROLLUP_WATERMARK })
-      .first();
-    return row ? new Date(Number(row.at_ms)) : undefined;
-  }
-
-  async setRollupWatermark(at: Date): Promise<void> {
-    await this.db(WATERMARKS)
-      .insert({ name: ROLLUP_WATERMARK, at_ms: at.getTime() })
-      .onConflict('name')
-      .merge(['at_ms']);
-  }
-
-  /** When the oldest raw sample was taken, if there is any. */
-  async getOldestSampleTime(): Promise<Date | undefined> {
-    const row = await this.db(SAMPLES).min({ at: 'at_ms' }).first();
-    const at = numberOrNull(row?.at);
-    return at === null ? undefined : new Date(at);
-  }
-
-  private async pruneOldest(
-    table: string,
-    timeColumn: string,
-    before: Date,
-    limit: number,
-  ): Promise<number> {
-    const batch = Math.floor(limit);
-    if (!(batch >= 1)) {
-      throw new Error(`Invalid prune batch size ${limit}`);
-    }
-    // Row-value IN over the primary key, served by the time index: portable to SQLite and
-    // PostgreSQL, and bounded per statement.
-    return this.db(table)
-      .whereIn(
-        ['entity_ref', 'environment', timeColumn],
-        this.db(table)
-          .select('entity_ref', 'environment', timeColumn)
-          .where(timeColumn, '<', before.getTime())
-          .orderBy(timeColumn, 'asc')
-          .limit(batch),
-      )
-      .delete();
   }
 }

@@ -1,6 +1,7 @@
 import { MetricsProvider } from '@devops-growth/backstage-plugin-devops-node';
 import { AreaContext, DevopsAreaParts } from '../types';
 import { DatabaseLoadTestStore } from './DatabaseLoadTestStore';
+import { DatabasePerformanceRollupStore } from './DatabasePerformanceRollupStore';
 import { DatabasePerformanceSampleStore } from './DatabasePerformanceSampleStore';
 import { DatabasePerformanceTargetStore } from './DatabasePerformanceTargetStore';
 import { LoadTestRunner } from './LoadTestRunner';
@@ -13,6 +14,7 @@ import {
   readPerformanceCollectionSettings,
   readPerformanceRetentionSettings,
 } from './settings';
+import { DatabaseCollectionTickStore } from './tasks/CollectionTickStore';
 import { MetricsCollector } from './tasks/MetricsCollector';
 import { PerformanceMaintenance } from './tasks/PerformanceMaintenance';
 
@@ -48,7 +50,12 @@ export async function createPerformanceArea(
       `Marked ${interrupted} load test(s) interrupted by a backend restart as failed`,
     );
   }
-  const runner = new LoadTestRunner(loadTests, settings.loadTests, logger);
+  const runner = new LoadTestRunner(
+    loadTests,
+    settings.loadTests,
+    logger,
+    context.allowedHosts,
+  );
   context.lifecycle.addShutdownHook(() => runner.stopAll());
 
   const service = new PerformanceService({
@@ -71,9 +78,10 @@ export async function createPerformanceArea(
         auth: context.auth,
         logger,
         settings: readPerformanceCollectionSettings(config),
+        ticks: new DatabaseCollectionTickStore(knex),
       }),
       new PerformanceMaintenance(
-        samples,
+        new DatabasePerformanceRollupStore(knex),
         readPerformanceRetentionSettings(config),
         logger,
       ),

@@ -12,6 +12,7 @@ import { migrateToLatest } from '../../database/migrations';
 import { devopsPlugin } from '../../plugin';
 import { DatabasePerformanceSampleStore } from './DatabasePerformanceSampleStore';
 import { DatabaseLoadTestStore } from './DatabaseLoadTestStore';
+import { DatabasePerformanceRollupStore } from './DatabasePerformanceRollupStore';
 import { DatabasePerformanceTargetStore } from './DatabasePerformanceTargetStore';
 import { INTERRUPTED_MESSAGE } from './LoadTestStore';
 
@@ -82,9 +83,8 @@ async function start(
         data: {
           devops: {
             performance: { loadTests: { maxDuration: '5s' } },
-            ...(options.allowedHosts
-              ? { allowedHosts: options.allowedHosts }
-              : {}),
+            // The test's load-test target listens on 127.0.0.1.
+            allowedHosts: options.allowedHosts ?? ['127.0.0.1'],
           },
         },
       }),
@@ -196,7 +196,10 @@ describe.each(databases.eachSupportedId())(
       expect(staging.body.current.p95Ms).toBe(90);
 
       // Long windows read the hourly roll-ups.
-      await samples.rollupHours(new Date(now - 3 * 3_600_000), new Date(now));
+      await new DatabasePerformanceRollupStore(knex).rollupHours(
+        new Date(now - 3 * 3_600_000),
+        new Date(now),
+      );
       const week = await request(backend.server).get(
         `${BASE}/checkout/performance?window=7d`,
       );

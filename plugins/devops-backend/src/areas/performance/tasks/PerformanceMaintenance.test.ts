@@ -2,6 +2,7 @@ import { rawValues } from '../../../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
+import { DatabasePerformanceRollupStore } from '../DatabasePerformanceRollupStore';
 import { DatabasePerformanceSampleStore } from '../DatabasePerformanceSampleStore';
 import { PerformanceMaintenance } from './PerformanceMaintenance';
 
@@ -26,6 +27,7 @@ describe.each(databases.eachSupportedId())(
   'PerformanceMaintenance on %p',
   (databaseId: TestDatabaseId) => {
     let store: DatabasePerformanceSampleStore;
+    let rollups: DatabasePerformanceRollupStore;
     let maintenance: PerformanceMaintenance;
     let logger: ReturnType<typeof mockServices.logger.mock>;
 
@@ -33,9 +35,10 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       await migrateToLatest(knex);
       store = new DatabasePerformanceSampleStore(knex);
+      rollups = new DatabasePerformanceRollupStore(knex);
       logger = mockServices.logger.mock();
       maintenance = new PerformanceMaintenance(
-        store,
+        rollups,
         {
           raw: { days: 7 },
           rollups: { days: 90 },
@@ -67,7 +70,7 @@ describe.each(databases.eachSupportedId())(
       expect(series).toHaveLength(72);
       // The hour in progress (10:00-11:00) is not rolled up yet.
       expect(series[series.length - 1].at).toBe('2026-11-26T09:00:00.000Z');
-      expect(await store.getRollupWatermark()).toEqual(
+      expect(await rollups.getRollupWatermark()).toEqual(
         new Date('2026-11-26T10:00:00Z'),
       );
 
@@ -92,7 +95,7 @@ describe.each(databases.eachSupportedId())(
         sampleAt(NOW - 2 * HOUR, 200),
         sampleAt(NOW - HOUR, 300),
       ]);
-      const pruneSamples = jest.spyOn(store, 'pruneSamples');
+      const pruneSamples = jest.spyOn(rollups, 'pruneSamples');
       const result = await maintenance.run(new Date(NOW));
       expect(result.samplesDeleted).toBe(8);
       // The 8 old samples fell in one 10-minute bucket; the recent ones in two others, kept.

@@ -1,7 +1,7 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { PerformanceSampleStore } from '../PerformanceSampleStore';
+import { PerformanceRollupStore } from '../PerformanceRollupStore';
 import { PerformanceRetentionSettings } from '../settings';
 
 const HOUR_MS = 3_600_000;
@@ -28,7 +28,7 @@ export interface MaintenanceResult {
  */
 export class PerformanceMaintenance {
   constructor(
-    private readonly store: PerformanceSampleStore,
+    private readonly store: PerformanceRollupStore,
     private readonly settings: PerformanceRetentionSettings,
     private readonly logger: LoggerService,
   ) {}

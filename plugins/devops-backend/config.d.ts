@@ -14,9 +14,23 @@ export interface Config {
     /**
      * Hosts the backend may request on an entity's behalf, for every area: the scrape
      * provider's `devops-growth.io/metrics-url`, load tests' `devops-growth.io/load-test-url`
-     * and, later, deploy providers. Patterns: `host`, `host:port`, or `*.domain` for any
-     * subdomain; without a port, any port. Without this key every host is allowed. A metrics URL
-     * outside the list fails that entity's collection; a load test against one is refused with 400.
+     * and, later, deploy providers. Any catalog author writes those annotations, so this list
+     * denies by default: WITHOUT THIS KEY NO ENTITY-DECLARED HOST IS REQUESTED. One line allows
+     * a service, e.g. `devops: { allowedHosts: ['metrics.example.com', '*.svc.example.com'] }`.
+     *
+     * Entries: `host`, `host:port`, `*.domain` (any subdomain of `domain`), an IP address
+     * (`10.0.0.5`, `10.0.0.5:9100`, `[fd00::5]:9100`) or a CIDR range (`10.0.0.0/8`, any port);
+     * without a port, any port. The host is resolved once and the connection goes to the checked
+     * address (no DNS rebinding); redirects are not followed. A host-name entry admits the name's
+     * public addresses. Loopback (127/8, ::1), private (10/8, 172.16/12, 192.168/16, fc00::/7)
+     * and shared (100.64/10) addresses are admitted by an exact host entry (`localhost:7090`, not
+     * `*.domain`) or an IP/CIDR entry containing them. Link-local addresses (169.254/16,
+     * fe80::/10, where cloud metadata services answer), other metadata addresses, the
+     * unspecified, reserved and multicast ranges and IPv4-embedding IPv6 ranges are admitted only
+     * by an IP/CIDR entry containing them. IPv4-mapped IPv6 addresses count as their IPv4 address.
+     *
+     * A metrics URL outside the list fails that entity's collection, with a message naming this
+     * key and the entry to add; a load test against one is refused with 400.
      */
     allowedHosts?: string[];
     /** The coverage & tests area. */
@@ -76,7 +90,16 @@ export interface Config {
         frequency?: HumanDuration | string;
         /**
          * Time budget of one collection tick; providers still running are aborted and their
-         * entities marked stale. Defaults to 50 seconds.
+         * entities marked stale. Defaults to the frequency; a timeout longer than twice the
+         * frequency is refused at start-up.
+         *
+         * It also bounds failover: the scheduler keeps a shard claimed by the replica running it
+         * until the run ends or this timeout passes, so when that replica dies, its shards are
+         * not collected for the timeout, plus up to one minute until the scheduler's janitor (in
+         * every replica, once a minute) frees the expired claim, plus up to 5 seconds until a
+         * replica polls: with a 10 s frequency, 10 to 75 seconds without samples. The run right
+         * after such a late run is skipped when it comes less than half an interval after it
+         * (the scheduler's catch-up), so no shard is collected twice within seconds.
          */
         timeout?: HumanDuration | string;
         /**

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { LoadTestRun } from '@devops-growth/backstage-plugin-devops-common';
 import autocannon from 'autocannon';
+import { AllowedHosts, EgressTarget } from '../../egress/AllowedHosts';
 import { LoadTestOutcome, LoadTestStore } from './LoadTestStore';
 import { LoadTestSettings } from './settings';
 
@@ -36,9 +37,34 @@ class LatencyRecorder {
 }
 
 /**
+ * The URL autocannon is given: the checked address in place of the host name, so that every
+ * (re)connection goes there and no DNS query happens during the run; the `Host` header and TLS
+ * server name stay the declared host's.
+ */
+function pinnedUrl(target: EgressTarget): {
+  url: string;
+  host: string;
+  servername?: string;
+} {
+  const { url, address, family, port, hostname } = target;
+  const pinned = `${url.protocol}//${
+    family === 6 ? `[${address}]` : address
+  }:${port}${url.pathname}${url.search}`;
+  return {
+    url: pinned,
+    host: url.host,
+    servername:
+      url.protocol === 'https:' && hostname !== address ? hostname : undefined,
+  };
+}
+
+/**
  * Runs bounded load tests with autocannon against URLs the entity declares, in the background:
  * {@link LoadTestRunner.start} stores a `running` run and returns it at once; the result (or the
- * failure) is stored when autocannon finishes.
+ * failure) is stored when autocannon finishes. The URL passes `devops.allowedHosts` with the
+ * same address checks as the scrape provider: the host is resolved and checked before the run is
+ * stored, and autocannon connects to that checked address only (see {@link pinnedUrl}); it does
+ * not follow redirects (3xx answers count as errors).
  */
 export class LoadTestRunner {
   private readonly inFlight = new Map<
@@ -50,12 +76,14 @@ export class LoadTestRunner {
     private readonly store: LoadTestStore,
     readonly settings: LoadTestSettings,
     private readonly logger: LoggerService,
+    private readonly allowedHosts: AllowedHosts,
   ) {}
 
   /**
    * Starts a run. The caller resolves `url` from the entity's own annotation (never from the
    * request) and validates the bounds; the store enforces one running run per entity and the
-   * global cap (`ConflictError`).
+   * global cap (`ConflictError`). A host outside `devops.allowedHosts`, or one that resolves to
+   * an address the list does not admit, is refused with an `InputError` and nothing is stored.
    */
   async start(request: {
     entityRef: string;
@@ -65,12 +93,13 @@ export class LoadTestRunner {
     durationSeconds: number;
     connections: number;
   }): Promise<LoadTestRun> {
+    const target = await this.allowedHosts.resolve(request.url);
     const run = await this.store.startLoadTest({
       ...request,
       maxConcurrent: this.settings.maxConcurrent,
     });
     let stop: () => void = () => {};
-    const promise = this.execute(run, s => {
+    const promise = this.execute(run, target, s => {
       stop = s;
     })
       .catch(error =>
@@ -94,15 +123,19 @@ export class LoadTestRunner {
 
   private async execute(
     run: LoadTestRun,
+    target: EgressTarget,
     onStop: (stop: () => void) => void,
   ): Promise<void> {
     const latencies = new LatencyRecorder();
+    const pinned = pinnedUrl(target);
     let stopped = false;
     const outcome = await new Promise<LoadTestOutcome>(resolve => {
       try {
         const instance = autocannon(
           {
-            url: run.url,
+            url: pinned.url,
+            headers: { host: pinned.host },
+            servername: pinned.servername,
             duration: run.durationSeconds,
             connections: run.connections,
             timeout: REQUEST_TIMEOUT_SECONDS,

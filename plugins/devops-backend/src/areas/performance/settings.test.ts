@@ -11,7 +11,7 @@ describe('performance collection settings', () => {
   it('uses the documented defaults', () => {
     expect(readPerformanceCollectionSettings(config({}))).toEqual({
       frequency: { minutes: 1 },
-      timeout: { seconds: 50 },
+      timeout: { minutes: 1 },
       shards: 1,
       pageSize: 500,
     });
@@ -52,6 +52,35 @@ describe('performance collection settings', () => {
       rollups: { days: 400 },
       batchSize: 100,
     });
+  });
+
+  it('defaults the timeout to the frequency, so that a dead replica holds its shards one interval', () => {
+    expect(
+      readPerformanceCollectionSettings(
+        config({ collection: { frequency: '10s' } }),
+      ),
+    ).toMatchObject({ frequency: { seconds: 10 }, timeout: { seconds: 10 } });
+    expect(
+      readPerformanceCollectionSettings(
+        config({ collection: { frequency: '10s', timeout: '20s' } }),
+      ).timeout,
+    ).toEqual({ seconds: 20 });
+  });
+
+  it('refuses a timeout longer than twice the frequency, naming the key', () => {
+    expect(() =>
+      readPerformanceCollectionSettings(
+        config({ collection: { frequency: '10s', timeout: '21s' } }),
+      ),
+    ).toThrow(
+      'Invalid config at devops.performance.collection.timeout: expected at most 2 times devops.performance.collection.frequency (20s): a replica that dies mid-tick holds its shards for the whole timeout, so collection would stop that long; raise devops.performance.collection.shards or devops.performance.collection.frequency for slow ticks, got "21s"',
+    );
+    // The former default timeout with a 10 s interval.
+    expect(() =>
+      readPerformanceCollectionSettings(
+        config({ collection: { frequency: '10s', timeout: '50s' } }),
+      ),
+    ).toThrow('devops.performance.collection.timeout');
   });
 
   it.each([

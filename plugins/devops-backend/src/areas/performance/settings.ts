@@ -1,5 +1,5 @@
 import { Config } from '@backstage/config';
-import { HumanDuration } from '@backstage/types';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   PERFORMANCE_TARGET_KEYS,
   PERFORMANCE_TARGET_RULES,
@@ -49,7 +49,11 @@ export interface PerformanceAnalysisSettings {
 export interface PerformanceCollectionSettings {
   /** How often each shard collects. */
   frequency: HumanDuration;
-  /** Time budget of one tick; providers get an AbortSignal that fires when it runs out. */
+  /**
+   * Time budget of one tick; providers get an AbortSignal that fires when it runs out. It is
+   * also how long the scheduler keeps the shard claimed by a replica that died mid-tick.
+   * Defaults to the frequency; at most {@link MAX_TIMEOUT_FACTOR} times it.
+   */
   timeout: HumanDuration;
   /** Number of shards (scheduled tasks) the monitored entities are split into. */
   shards: number;
@@ -177,17 +181,39 @@ export function readPerformanceAnalysisSettings(
   return { targets, regression, loadTests };
 }
 
+/**
+ * The longest collection timeout accepted, in frequencies. The claim of a replica that dies
+ * mid-tick holds its shards until the timeout: a longer one means longer gaps after a failure.
+ */
+export const MAX_TIMEOUT_FACTOR = 2;
+
+/**
+ * Reads `devops.performance.collection`. The timeout defaults to the frequency and is refused
+ * above {@link MAX_TIMEOUT_FACTOR} times it, naming the key.
+ */
 export function readPerformanceCollectionSettings(
   config: Config,
 ): PerformanceCollectionSettings {
   const key = `${PREFIX}.collection`;
+  const frequency = readOptionalDuration(config, `${key}.frequency`, {
+    fallback: { minutes: 1 },
+  });
+  const timeout = readOptionalDuration(config, `${key}.timeout`, {
+    fallback: frequency,
+  });
+  const frequencyMs = durationToMilliseconds(frequency);
+  if (durationToMilliseconds(timeout) > MAX_TIMEOUT_FACTOR * frequencyMs) {
+    throw invalidConfig(
+      `${key}.timeout`,
+      `at most ${MAX_TIMEOUT_FACTOR} times ${key}.frequency (${
+        (MAX_TIMEOUT_FACTOR * frequencyMs) / 1000
+      }s): a replica that dies mid-tick holds its shards for the whole timeout, so collection would stop that long; raise ${key}.shards or ${key}.frequency for slow ticks`,
+      config.getOptional(`${key}.timeout`),
+    );
+  }
   return {
-    frequency: readOptionalDuration(config, `${key}.frequency`, {
-      fallback: { minutes: 1 },
-    }),
-    timeout: readOptionalDuration(config, `${key}.timeout`, {
-      fallback: { seconds: 50 },
-    }),
+    frequency,
+    timeout,
     shards: readOptionalWholeNumber(config, `${key}.shards`, {
       fallback: 1,
       min: 1,

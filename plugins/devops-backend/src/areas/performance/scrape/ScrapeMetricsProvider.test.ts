@@ -6,6 +6,7 @@ import { Entity } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { readScrapeSettings, ScrapeMetricsProvider } from '.';
+import { AllowedHosts, HostResolver } from '../../../egress/AllowedHosts';
 
 const logger = mockServices.logger.mock();
 
@@ -25,8 +26,14 @@ function entity(name: string, metricsUrl?: string): Entity {
 
 const servers: http.Server[] = [];
 
+/** Connections accepted by the test's servers, all listening on 127.0.0.1. */
+let connections = 0;
+
 async function serve(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
+  server.on('connection', () => {
+    connections += 1;
+  });
   servers.push(server);
   await new Promise<void>(resolve =>
     server.listen(0, '127.0.0.1', () => resolve()),
@@ -149,9 +156,11 @@ describe('ScrapeMetricsProvider', () => {
     const provider = ScrapeMetricsProvider.fromConfig(
       new ConfigReader({
         devops: {
+          allowedHosts: ['127.0.0.1'],
           performance: {
             scrape: {
-              timeout: { milliseconds: 500 },
+              // Long enough for a real prom-client answer on a loaded 2-core machine.
+              timeout: { seconds: 3 },
               maxBodySize: '64kb',
               concurrency: 3,
             },
@@ -194,8 +203,8 @@ describe('ScrapeMetricsProvider', () => {
     );
     expect(failures).toEqual({
       'component:default/unavailable': `GET ${unavailable}: HTTP 503`,
-      'component:default/hanging': `GET ${hanging}: timed out after 500ms`,
-      'component:default/garbage': `GET ${garbage}: line 1: expected a metric name, found "<html><body>Login required</body></html>"`,
+      'component:default/hanging': `GET ${hanging}: timed out after 3s`,
+      'component:default/garbage': `GET ${garbage}: line 1 is not in the Prometheus text format (HTTP 200, content type text/plain)`,
       'component:default/oversize': `GET ${oversize}: body larger than 64 kB (devops.performance.scrape.maxBodySize)`,
       'component:default/unrelated': expect.stringMatching(
         /^GET http:\/\/127\.0\.0\.1:\d+\/metrics: no recognised metrics \(expected one of http_request_duration_seconds, /,
@@ -239,7 +248,7 @@ describe('ScrapeMetricsProvider', () => {
     expect(values.cpuCores).toBeGreaterThanOrEqual(0);
     expect(values.memoryBytes).toBeGreaterThan(1e6);
     expect(second.failures).toHaveLength(7);
-  });
+  }, 30_000);
 
   it('reads gzip bodies and refuses HTML pages', async () => {
     const text =
@@ -254,9 +263,10 @@ describe('ScrapeMetricsProvider', () => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.end('<!DOCTYPE html><html><body>Sign in</body></html>');
     });
-    const provider = ScrapeMetricsProvider.fromConfig(new ConfigReader({}), {
-      logger,
-    });
+    const provider = ScrapeMetricsProvider.fromConfig(
+      new ConfigReader({ devops: { allowedHosts: ['127.0.0.1'] } }),
+      { logger },
+    );
     const result = await provider.collect(
       [entity('zipped', gzipped), entity('html', `staging=${html}`)],
       context(),
@@ -272,52 +282,162 @@ describe('ScrapeMetricsProvider', () => {
     expect(result.failures).toEqual([
       {
         entityRef: 'component:default/html',
-        message: `GET ${html}: answered text/html, not the Prometheus text format`,
+        message: `GET ${html}: HTTP 200 with content type text/html, not the Prometheus text format`,
       },
     ]);
   });
 
-  it('scrapes only hosts in devops.allowedHosts when it is set', async () => {
-    let requests = 0;
-    const url = await serve((_req, res) => {
-      requests += 1;
-      res.setHeader('content-type', 'text/plain; version=0.0.4');
-      res.end(
-        '# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1024\n',
-      );
+  describe('egress', () => {
+    const exposition =
+      '# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1024\n';
+    let url: string;
+    let port: string;
+    beforeAll(async () => {
+      url = await serve((_req, res) => {
+        res.setHeader('content-type', 'text/plain; version=0.0.4');
+        res.end(exposition);
+      });
+      port = new URL(url).port;
     });
-    const port = new URL(url).port;
-    const provider = ScrapeMetricsProvider.fromConfig(
-      new ConfigReader({
-        devops: { allowedHosts: [`127.0.0.1:${port}`] },
-      }),
-      { logger },
-    );
-    const result = await provider.collect(
-      [
-        entity('allowed', url),
-        entity('metadata-service', 'http://169.254.169.254/latest/meta-data'),
-      ],
-      context(),
-    );
-    expect(result.samples.map(x => x.entityRef)).toEqual([
-      'component:default/allowed',
-    ]);
-    expect(result.failures).toEqual([
-      {
-        entityRef: 'component:default/metadata-service',
-        message:
-          "GET http://169.254.169.254/latest/meta-data: host '169.254.169.254' is not in devops.allowedHosts",
-      },
-    ]);
-    expect(requests).toBe(1);
+    beforeEach(() => {
+      connections = 0;
+    });
+
+    /** `svc.example.test` exists only in this resolver, and points at the test's server. */
+    const dns: HostResolver = async hostname => {
+      if (hostname === 'svc.example.test') {
+        return [{ address: '127.0.0.1', family: 4 }];
+      }
+      throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    const provider = (allowedHosts?: string[]) =>
+      new ScrapeMetricsProvider(
+        readScrapeSettings(new ConfigReader({})),
+        logger,
+        AllowedHosts.fromConfig(
+          new ConfigReader(allowedHosts ? { devops: { allowedHosts } } : {}),
+          { resolve: dns },
+        ),
+      );
+
+    it('requests no entity-declared host while devops.allowedHosts is unset', async () => {
+      const result = await provider().collect(
+        [
+          entity('local', url),
+          entity('metadata', 'http://169.254.169.254/latest/meta-data/'),
+        ],
+        context(),
+      );
+      expect(result.samples).toEqual([]);
+      expect(result.failures).toEqual([
+        {
+          entityRef: 'component:default/local',
+          message: `GET ${url}: host '127.0.0.1:${port}' may not be requested: devops.allowedHosts is not set, and without it the backend requests no host a catalog entity declares. Allow it with this line in app-config.yaml: devops: { allowedHosts: ['127.0.0.1:${port}'] }`,
+        },
+        {
+          entityRef: 'component:default/metadata',
+          message: expect.stringContaining(
+            "devops: { allowedHosts: ['169.254.169.254'] }",
+          ),
+        },
+      ]);
+      expect(connections).toBe(0);
+    });
+
+    it('connects to a loopback address only when an entry names it, and never to the metadata address', async () => {
+      const entities = [
+        entity('by-address', url),
+        entity('by-wildcard', `http://svc.example.test:${port}/metrics`),
+        entity('metadata', 'http://169.254.169.254/latest/meta-data/'),
+      ];
+      const unlisted = await provider(['*.example.test']).collect(
+        entities,
+        context(),
+      );
+      expect(unlisted.samples).toEqual([]);
+      expect(
+        Object.fromEntries(
+          unlisted.failures.map(f => [f.entityRef, f.message]),
+        ),
+      ).toEqual({
+        'component:default/by-address': `GET ${url}: host '127.0.0.1:${port}' is not in devops.allowedHosts; add '127.0.0.1:${port}' to it to allow it`,
+        'component:default/by-wildcard': `GET http://svc.example.test:${port}/metrics: 'svc.example.test' resolves to a loopback address, which only an exact host entry ('svc.example.test' or 'svc.example.test:${port}', not *.domain) or an IP/CIDR entry in devops.allowedHosts admits`,
+        'component:default/metadata':
+          "GET http://169.254.169.254/latest/meta-data/: host '169.254.169.254' is not in devops.allowedHosts; add '169.254.169.254' to it to allow it",
+      });
+      expect(connections).toBe(0);
+
+      const listed = await provider([
+        `127.0.0.1:${port}`,
+        `svc.example.test:${port}`,
+        '*.example.test',
+      ]).collect(entities, context());
+      expect(listed.samples.map(x => x.entityRef).sort()).toEqual([
+        'component:default/by-address',
+        'component:default/by-wildcard',
+      ]);
+      expect(listed.failures.map(x => x.entityRef)).toEqual([
+        'component:default/metadata',
+      ]);
+      // The system resolver does not know svc.example.test: that scrape reached the server
+      // through the address the list checked, not through a second lookup.
+      expect(connections).toBe(2);
+    });
+
+    it('does not follow redirects, and never quotes what came back', async () => {
+      const secret = 'AKIA-SECRET-d41d8cd98f00';
+      const page = `<!DOCTYPE html><html><body>${secret}</body></html>`;
+      const answers: http.RequestListener[] = [
+        (_req, res) => {
+          res.setHeader('content-type', 'text/html');
+          res.end(page);
+        },
+        (_req, res) => {
+          res.setHeader('content-type', 'text/plain');
+          res.end(`${secret}\n`);
+        },
+        (_req, res) => {
+          res.setHeader('content-type', `text/${secret}`);
+          res.end(`# TYPE x gauge\nx{a="${secret}`);
+        },
+        (_req, res) => {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'text/plain');
+          res.end(page);
+        },
+        (_req, res) => {
+          res.statusCode = 302;
+          res.setHeader('location', `http://169.254.169.254/${secret}`);
+          res.end(page);
+        },
+      ];
+      const urls = await Promise.all(answers.map(serve));
+      const result = await ScrapeMetricsProvider.fromConfig(
+        new ConfigReader({ devops: { allowedHosts: ['127.0.0.1'] } }),
+        { logger },
+      ).collect(
+        urls.map((u, i) => entity(`answer-${i}`, u)),
+        context(),
+      );
+      expect(result.failures.map(f => f.message)).toEqual([
+        `GET ${urls[0]}: HTTP 200 with content type text/html, not the Prometheus text format`,
+        `GET ${urls[1]}: line 1 is not in the Prometheus text format (HTTP 200, content type text/plain)`,
+        `GET ${urls[2]}: line 2 is not in the Prometheus text format (HTTP 200, another content type)`,
+        `GET ${urls[3]}: HTTP 500`,
+        `GET ${urls[4]}: HTTP 302, a redirect: redirects are not followed, declare the final URL`,
+      ]);
+      expect(JSON.stringify(result)).not.toContain('SECRET');
+    });
   });
 
   it('stops when the collection is aborted', async () => {
     const hanging = await serve(() => {});
     const provider = ScrapeMetricsProvider.fromConfig(
       new ConfigReader({
-        devops: { performance: { scrape: { concurrency: 1 } } },
+        devops: {
+          allowedHosts: ['127.0.0.1'],
+          performance: { scrape: { concurrency: 1 } },
+        },
       }),
       { logger },
     );

@@ -10,7 +10,11 @@ import {
   DEVOPS_METRICS_URL_ANNOTATION,
   parseEnvironmentUrls,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { AllowedHosts } from '../../../egress/AllowedHosts';
+import {
+  AllowedHosts,
+  EgressTarget,
+  pinnedLookup,
+} from '../../../egress/AllowedHosts';
 import {
   MetricsCollectionContext,
   MetricsCollectionResult,
@@ -64,6 +68,42 @@ function describeBytes(bytes: number) {
     : `${Math.round(bytes / 1024)} kB`;
 }
 
+/** Media types a message may name; any other is 'another content type'. */
+const NAMED_MEDIA_TYPES = new Set([
+  'text/plain',
+  'application/openmetrics-text',
+  'text/html',
+  'application/json',
+  'application/xml',
+  'text/xml',
+  'application/octet-stream',
+]);
+
+/**
+ * The media type of a Content-Type header, for messages: one of a fixed list, since the header
+ * is response bytes too and those never leave the backend.
+ */
+function describeContentType(contentType: string) {
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  if (media === '') return 'no content type';
+  return NAMED_MEDIA_TYPES.has(media)
+    ? `content type ${media}`
+    : 'another content type';
+}
+
+/**
+ * A parse error of the exposition parser, for the card: its line number only. The parser's own
+ * message quotes the offending text, which is response bytes, and those never leave the backend.
+ */
+function describeParseError(error: Error, contentType: string) {
+  const line = /^line (\d+):/.exec(error.message)?.[1];
+  return `${
+    line ? `line ${line}` : 'the body'
+  } is not in the Prometheus text format (HTTP 200, ${describeContentType(
+    contentType,
+  )})`;
+}
+
 function describeMs(ms: number) {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
@@ -86,6 +126,11 @@ interface Target {
  * Direct scrape costs one HTTP request per entity and environment and tick by nature: it suits a
  * portal with tens or hundreds of services and needs no Prometheus. At scale, the Prometheus
  * module reads everything with one PromQL query per metric per tick instead.
+ *
+ * Only hosts in `devops.allowedHosts` are requested (see {@link AllowedHosts}): the host is
+ * resolved once, its address checked, and the connection pinned to that address. Redirects are
+ * not followed. No message a failure produces quotes response bytes: they name the HTTP status,
+ * the content type and the line number.
  *
  * The previous scrape of each (entity, environment, URL) is kept in this process's memory only:
  * after a restart, or when the collection shard moves to another replica, the first tick has no
@@ -110,7 +155,7 @@ export class ScrapeMetricsProvider implements MetricsProvider {
   constructor(
     private readonly settings: ScrapeSettings,
     private readonly logger: LoggerService,
-    private readonly allowedHosts?: AllowedHosts,
+    private readonly allowedHosts: AllowedHosts,
   ) {}
 
   handles(entity: Entity): boolean {
@@ -143,7 +188,7 @@ export class ScrapeMetricsProvider implements MetricsProvider {
         continue;
       }
       for (const [environment, url] of urls) {
-        const refused = this.allowedHosts?.check(url);
+        const refused = this.allowedHosts.check(url);
         if (refused) {
           failures.push({ entityRef, message: `GET ${url}: ${refused}` });
         } else {
@@ -225,16 +270,31 @@ export class ScrapeMetricsProvider implements MetricsProvider {
     signal.addEventListener('abort', onAbort);
     if (signal.aborted) onAbort();
     try {
-      const { body, at, contentType } = await this.get(url, controller.signal);
+      // DNS is not abortable: the tick's budget and the scrape timeout still end the wait.
+      const target = await Promise.race([
+        this.allowedHosts.resolve(url),
+        new Promise<never>((_, reject) => {
+          if (controller.signal.aborted) reject(controller.signal.reason);
+          controller.signal.addEventListener('abort', () =>
+            reject(controller.signal.reason),
+          );
+        }),
+      ]);
+      const { body, at, contentType } = await this.get(
+        target,
+        controller.signal,
+      );
       if (/^\s*text\/html/i.test(contentType)) {
         body.destroy();
         throw new Error(
-          `answered ${
-            contentType.split(';')[0]
-          }, not the Prometheus text format`,
+          `HTTP 200 with ${describeContentType(
+            contentType,
+          )}, not the Prometheus text format`,
         );
       }
       const parser = new ExpositionParser({ keep: isKeptFamily });
+      const parse = <T>(step: () => T) =>
+        parsing(step, contentType, this.logger, url);
       const decoder = new StringDecoder('utf8');
       let bytes = 0;
       const abort = () => body.destroy(controller.signal.reason as Error);
@@ -250,14 +310,17 @@ export class ScrapeMetricsProvider implements MetricsProvider {
               )} (${KEY}.maxBodySize)`,
             );
           }
-          parser.push(decoder.write(chunk));
+          parse(() => parser.push(decoder.write(chunk)));
         }
-        parser.push(decoder.end());
+        parse(() => parser.push(decoder.end()));
       } finally {
         controller.signal.removeEventListener('abort', abort);
         body.destroy();
       }
-      const snapshot = snapshotFromFamilies(parser.end(), at);
+      const snapshot = snapshotFromFamilies(
+        parse(() => parser.end()),
+        at,
+      );
       if (!hasRecognisedMetrics(snapshot)) {
         throw new Error(
           `no recognised metrics (expected one of ${REQUEST_HISTOGRAM_CONVENTIONS.flatMap(
@@ -279,18 +342,22 @@ export class ScrapeMetricsProvider implements MetricsProvider {
     }
   }
 
-  /** Sends the request; resolves with the (decompressed) body once a 2xx/3xx status arrived. */
+  /**
+   * Sends the request to the checked address (the socket's lookup answers it, no second DNS
+   * query); resolves with the (decompressed) body once a 2xx status arrived.
+   */
   private get(
-    url: string,
+    target: EgressTarget,
     signal: AbortSignal,
   ): Promise<{ body: Readable; at: number; contentType: string }> {
     const { maxBodySize } = this.settings;
     return new Promise((resolve, reject) => {
-      const client = url.startsWith('https:') ? https : http;
+      const client = target.url.protocol === 'https:' ? https : http;
       const request = client.get(
-        url,
+        target.url,
         {
           agent: false,
+          lookup: pinnedLookup(target),
           signal,
           headers: {
             accept: 'text/plain;version=0.0.4',
@@ -310,9 +377,7 @@ export class ScrapeMetricsProvider implements MetricsProvider {
             response.resume();
             reject(
               new Error(
-                `HTTP ${status} redirect to ${
-                  response.headers.location ?? '(no location)'
-                }; declare the final URL`,
+                `HTTP ${status}, a redirect: redirects are not followed, declare the final URL`,
               ),
             );
             return;
@@ -364,5 +429,23 @@ export class ScrapeMetricsProvider implements MetricsProvider {
         this.snapshots.delete(key);
       }
     }
+  }
+}
+
+/**
+ * Runs a step of the parser; a parse error becomes a message naming the line only. The parser's
+ * own message, which quotes the text, goes to the debug log for the operator.
+ */
+function parsing<T>(
+  step: () => T,
+  contentType: string,
+  logger: LoggerService,
+  url: string,
+): T {
+  try {
+    return step();
+  } catch (error) {
+    logger.debug(`Scrape of ${url}: ${(error as Error).message}`);
+    throw new Error(describeParseError(error as Error, contentType));
   }
 }

@@ -1,5 +1,6 @@
 import { rawValues } from '../../../__testUtils__/performance';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -11,6 +12,7 @@ import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
 import { DatabasePerformanceSampleStore } from '../DatabasePerformanceSampleStore';
 import { PerformanceCollectionSettings } from '../settings';
+import { DatabaseCollectionTickStore } from './CollectionTickStore';
 import { MetricsCollector, shardOf } from './MetricsCollector';
 import { MetricsProviderRegistry } from '../MetricsProviderRegistry';
 
@@ -405,6 +407,83 @@ describe.each(databases.eachSupportedId())(
         /timed out|aborted/,
       );
       expect(await store.getStaleness(ref('a1'))).toBeNull();
+    });
+
+    describe('scheduled runs', () => {
+      const SECOND = 1000;
+      let knex: Knex;
+      let clock: number;
+      beforeEach(async () => {
+        knex = await databases.init(databaseId);
+        await migrateToLatest(knex);
+        clock = T0;
+      });
+
+      /** A replica: its own collector, sharing the database, on the test's clock. */
+      const replica = () =>
+        new MetricsCollector({
+          store,
+          registry,
+          catalog: catalogServiceMock({ entities: baseEntities }),
+          auth: mockServices.auth(),
+          logger,
+          settings: settings({
+            frequency: { seconds: 10 },
+            timeout: { seconds: 10 },
+          }),
+          ticks: new DatabaseCollectionTickStore(knex),
+          clock: () => clock,
+        });
+
+      it('skips the catch-up run right after a late run, whichever replica runs it', async () => {
+        const a = replica();
+        const b = replica();
+        const ran = async (on: MetricsCollector, at: number) => {
+          clock = T0 + at * SECOND;
+          return !(await on.runScheduledTick(0)).skipped;
+        };
+        expect(await ran(a, 0)).toBe(true);
+        expect(await ran(a, 10)).toBe(true);
+        // Replica a starts the run of 20 s and dies: its start is all it wrote.
+        await new DatabaseCollectionTickStore(knex).setTick(
+          'devops-performance-collect-0-of-1',
+          { startedAtMs: T0 + 20 * SECOND, finishedAtMs: null, late: false },
+        );
+        // Its claim expires at 30 s, the janitor frees it at 75 s: b runs late, then the
+        // scheduler's catch-up run follows within a poll. It is skipped, on b or on a third replica.
+        expect(await ran(b, 75)).toBe(true);
+        expect(await ran(replica(), 78)).toBe(false);
+        // The next runs on schedule collect.
+        expect(await ran(b, 85)).toBe(true);
+        expect(await ran(b, 95)).toBe(true);
+        expect(fixed.batches).toHaveLength(5);
+        expect(
+          (
+            await store.readRawSeries({
+              entityRef: ref('a1'),
+              environment: 'production',
+              from: new Date(T0),
+              to: new Date(T0 + 100 * SECOND),
+              bucketMs: SECOND,
+            })
+          ).map(p => (Date.parse(p.at) - T0) / SECOND),
+        ).toEqual([0, 10, 75, 85, 95]);
+      });
+
+      it('never skips runs on schedule, even when a run takes more than half the interval', async () => {
+        const slow = replica();
+        const original = fixed.collect.bind(fixed);
+        // Each run takes 8 s of the 10 s interval (the test's clock advances inside it).
+        fixed.collect = async (entities, context) => {
+          clock += 8 * SECOND;
+          return original(entities, context);
+        };
+        for (const at of [0, 10, 20, 30]) {
+          clock = T0 + at * SECOND;
+          expect((await slow.runScheduledTick(0)).skipped).toBe(false);
+        }
+        expect(fixed.batches).toHaveLength(4);
+      });
     });
   },
 );

@@ -21,6 +21,13 @@ import {
   PerformanceSampleStore,
 } from '../PerformanceSampleStore';
 import { PerformanceCollectionSettings } from '../settings';
+import { CollectionTick, CollectionTickStore } from './CollectionTickStore';
+
+/**
+ * How often Backstage's scheduler looks for due global tasks (its `TaskWorker` polls every 5
+ * seconds, or every interval when that is shorter): a run can start that much after its time.
+ */
+const SCHEDULER_POLL_MS = 5000;
 
 /** The entity fields providers may rely on: everything else is left out of the catalog reads. */
 const ENTITY_FIELDS = [
@@ -64,11 +71,25 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
+/** What a scheduled run of a shard did: collected, or skipped as the catch-up of a late run. */
+export type ScheduledTickOutcome =
+  | { skipped: false; result: CollectionTickResult }
+  | { skipped: true; reason: string };
+
 /**
  * Collects performance metrics of every entity whose `devops-growth.io/monitoring` annotation
  * enables `performance`. The entities are split into shards, one global scheduled task each, so
  * that several backend replicas share the work; every provider is called once per tick with all
  * the shard's entities it collects for.
+ *
+ * Failover: the scheduler claims a shard's task for one run at a time, until the run ends or its
+ * timeout (`devops.performance.collection.timeout`, the interval by default) passes. When the
+ * replica running a shard dies, the claim holds until that timeout, then until the scheduler's
+ * janitor frees expired claims (once a minute in each replica), then until a replica's next poll
+ * (5 s): a gap of timeout + up to 65 s. The first run after such a late run is followed at once
+ * by a catch-up run (the scheduler counts the next run from the missed one); that run is skipped
+ * when the late run finished less than half an interval before, which the shard's last run in
+ * the database (shared by the replicas) tells.
  */
 export class MetricsCollector {
   private readonly store: PerformanceSampleStore;
@@ -77,6 +98,8 @@ export class MetricsCollector {
   private readonly auth: AuthService;
   private readonly logger: LoggerService;
   private readonly settings: PerformanceCollectionSettings;
+  private readonly ticks?: CollectionTickStore;
+  private readonly clock: () => number;
 
   constructor(options: {
     store: PerformanceSampleStore;
@@ -85,7 +108,13 @@ export class MetricsCollector {
     auth: AuthService;
     logger: LoggerService;
     settings: PerformanceCollectionSettings;
+    /** The shards' last runs; without it, no run is skipped. */
+    ticks?: CollectionTickStore;
+    /** Milliseconds since the epoch; `Date.now` by default. */
+    clock?: () => number;
   }) {
+    this.ticks = options.ticks;
+    this.clock = options.clock ?? Date.now;
     this.store = options.store;
     this.registry = options.registry;
     this.catalog = options.catalog;
@@ -112,7 +141,16 @@ export class MetricsCollector {
         timeout: this.settings.timeout,
         scope: 'global',
         fn: async signal => {
-          const result = await this.collectShard(shard, { signal });
+          const outcome = await this.runScheduledTick(shard, { signal });
+          if (outcome.skipped) {
+            this.logger.debug(
+              `Performance collection of shard ${shard + 1}/${
+                ids.length
+              } skipped: ${outcome.reason}`,
+            );
+            return;
+          }
+          const result = outcome.result;
           this.logger.debug(
             `Performance collection of shard ${shard + 1}/${ids.length}: ${
               result.entities
@@ -121,6 +159,56 @@ export class MetricsCollector {
             } failures in ${result.durationMs} ms`,
           );
         },
+      });
+    }
+  }
+
+  /**
+   * A scheduled run of a shard: skipped when the shard's previous run was late and finished less
+   * than half an interval ago (the scheduler's catch-up run), else {@link collectShard}, with its
+   * start and end recorded for the next run, whichever replica runs it.
+   */
+  async runScheduledTick(
+    shard: number,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<ScheduledTickOutcome> {
+    const taskId = this.taskIds()[shard];
+    const intervalMs = durationToMilliseconds(this.settings.frequency);
+    const startedAtMs = this.clock();
+    const previous = await this.ticks?.getTick(taskId);
+    if (
+      previous?.late &&
+      previous.finishedAtMs !== null &&
+      startedAtMs - previous.finishedAtMs < intervalMs / 2
+    ) {
+      // Cleared, so that the next run on schedule is never taken for a catch-up.
+      await this.ticks?.setTick(taskId, { ...previous, late: false });
+      return {
+        skipped: true,
+        reason: `the previous run started late and finished ${
+          startedAtMs - previous.finishedAtMs
+        } ms ago, less than half the interval`,
+      };
+    }
+    const tick: CollectionTick = {
+      startedAtMs,
+      finishedAtMs: null,
+      late:
+        previous !== undefined &&
+        startedAtMs - previous.startedAtMs >
+          intervalMs + Math.min(intervalMs, SCHEDULER_POLL_MS),
+    };
+    await this.ticks?.setTick(taskId, tick);
+    try {
+      const result = await this.collectShard(shard, {
+        now: new Date(startedAtMs),
+        signal: options.signal,
+      });
+      return { skipped: false, result };
+    } finally {
+      await this.ticks?.setTick(taskId, {
+        ...tick,
+        finishedAtMs: this.clock(),
       });
     }
   }

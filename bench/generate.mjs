@@ -99,17 +99,34 @@ function* lcov(totalLines, seed) {
   }
 }
 
-/** Cobertura as Java Cobertura writes it: method lines repeated under <methods>, then the class lines. */
-function* cobertura({
-  seed,
-  classes,
-  linesPerClass,
-  minBytes = 0,
-  maxLines = Infinity,
-}) {
+/**
+ * Cobertura as Java Cobertura writes it: the root's integer totals, method lines repeated under
+ * <methods>, then the class lines. The totals come from a dry run of the same seeded generator.
+ */
+function* cobertura(options) {
+  const totals = { lines: 0, covered: 0, branches: 0, branchesCovered: 0 };
+  for (const piece of coberturaPieces(options, totals)) void piece;
+  yield* coberturaPieces(options, totals, true);
+}
+
+function* coberturaPieces(
+  { seed, classes, linesPerClass, minBytes = 0, maxLines = Infinity },
+  totals,
+  final = false,
+) {
   const random = rng(seed);
   yield '<?xml version="1.0" ?>\n<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">\n';
-  yield `<coverage line-rate="0.7" branch-rate="0.5" lines-covered="0" lines-valid="0" branches-covered="0" branches-valid="0" complexity="0" version="2.1.1" timestamp="1700000000000">\n  <sources>\n    <source>/build/src/main/java</source>\n  </sources>\n  <packages>\n`;
+  yield `<coverage line-rate="${rate(
+    totals.covered,
+    totals.lines,
+  )}" branch-rate="${rate(
+    totals.branchesCovered,
+    totals.branches,
+  )}" lines-covered="${totals.covered}" lines-valid="${
+    totals.lines
+  }" branches-covered="${totals.branchesCovered}" branches-valid="${
+    totals.branches
+  }" complexity="0" version="2.1.1" timestamp="1700000000000">\n  <sources>\n    <source>/build/src/main/java</source>\n  </sources>\n  <packages>\n`;
   let bytes = 0;
   let lineTotal = 0;
   for (let c = 0; c < classes || bytes < minBytes; c++) {
@@ -126,6 +143,14 @@ function* cobertura({
         : linesPerClass;
     const { lines, methods } = sourceFile(random, count);
     lineTotal += lines.length;
+    if (!final) {
+      for (const l of lines) {
+        totals.lines++;
+        if (l.hits) totals.covered++;
+        totals.branches += l.branches;
+        totals.branchesCovered += l.covered;
+      }
+    }
     const parts = [];
     const file = `com/example/pkg${Math.floor(c / 20)}/Type${c}.java`;
     parts.push(
@@ -268,6 +293,45 @@ function* jacoco(totalLines, seed) {
   yield `${counters(report, true)}</report>`;
 }
 
+/**
+ * Istanbul's coverage-summary.json (`json-summary` reporter) for `files` files: `total` first,
+ * then one line per file, as Istanbul writes it.
+ */
+function* istanbulSummary(files, seed) {
+  const random = rng(seed);
+  const metrics = ['lines', 'statements', 'functions', 'branches'];
+  const entries = [];
+  const total = Object.fromEntries(metrics.map(m => [m, [0, 0]]));
+  for (let i = 0; i < files; i++) {
+    const entry = {};
+    for (const m of metrics) {
+      const t = Math.floor(random() * (m === 'functions' ? 40 : 400));
+      const c = Math.floor(random() * (t + 1));
+      entry[m] = [t, c];
+      total[m][0] += t;
+      total[m][1] += c;
+    }
+    entries.push(entry);
+  }
+  const metric = ([t, c]) =>
+    `{"total":${t},"covered":${c},"skipped":0,"pct":${
+      t === 0 ? '"Unknown"' : Math.round((10000 * c) / t) / 100
+    }}`;
+  const line = e =>
+    `{${metrics
+      .map(m => `"${m}":${metric(e[m])}`)
+      .join(
+        ',',
+      )},"branchesTrue":{"total":0,"covered":0,"skipped":0,"pct":"Unknown"}}`;
+  yield `{"total": ${line(total)}\n`;
+  for (let i = 0; i < files; i++) {
+    yield `,"/build/workspace/packages/pkg-${i % 97}/src/module-${Math.floor(
+      i / 97,
+    )}/file-${i}.ts": ${line(entries[i])}\n`;
+  }
+  yield '}\n';
+}
+
 export const INPUTS = [
   { format: 'lcov', file: 'lcov-100k-lines.info', gen: () => lcov(100_000, 1) },
   {
@@ -291,6 +355,11 @@ export const INPUTS = [
     format: 'cobertura',
     file: 'cobertura-large-classes.xml',
     gen: () => cobertura({ seed: 4, classes: 4, linesPerClass: 30_000 }),
+  },
+  {
+    format: 'istanbul-summary',
+    file: 'coverage-summary-20k-files.json',
+    gen: () => istanbulSummary(20_000, 6),
   },
   {
     format: 'cobertura',

@@ -1,5 +1,10 @@
 import { ConfigReader } from '@backstage/config';
-import { AllowedHosts, HostResolver, specialRangeOf } from './AllowedHosts';
+import {
+  AllowedHosts,
+  HostResolver,
+  pinnedLookup,
+  specialRangeOf,
+} from './AllowedHosts';
 
 /** A DNS of the test's own: names map to fixed addresses; every other name is NXDOMAIN. */
 function fakeDns(records: Record<string, string[]>): HostResolver & {
@@ -131,10 +136,13 @@ describe('AllowedHosts', () => {
     await expect(
       allowed.resolve('http://web.svc.example.com/metrics'),
     ).resolves.toMatchObject({ address: '93.184.216.34', port: 80 });
-    // Resolve once, connect to a checked address: the public one of the two.
+    // Resolve once, connect to checked addresses only: the public one of the two.
     await expect(
       allowed.resolve('http://both.svc.example.com/metrics'),
-    ).resolves.toMatchObject({ address: '93.184.216.35' });
+    ).resolves.toMatchObject({
+      address: '93.184.216.35',
+      addresses: [{ address: '93.184.216.35', family: 4 }],
+    });
     await expect(
       allowed.resolve('http://internal.svc.example.com:9100/metrics'),
     ).rejects.toThrow(
@@ -219,5 +227,39 @@ describe('AllowedHosts', () => {
     for (const bad of ['10.0.0.0/33', 'localhost:99999', '[localhost]:80']) {
       expect(() => hosts([bad])).toThrow(`devops.allowedHosts[0]: '${bad}'`);
     }
+  });
+});
+
+describe('pinnedLookup', () => {
+  it('answers the checked addresses for the checked host, and nothing for another', async () => {
+    const allowed = AllowedHosts.fromConfig(
+      new ConfigReader({ devops: { allowedHosts: ['localhost:7090'] } }),
+      {
+        resolve: async () => [
+          { address: '::1', family: 6 },
+          { address: '127.0.0.1', family: 4 },
+        ],
+      },
+    );
+    const target = await allowed.resolve('http://localhost:7090/metrics');
+    const lookup = pinnedLookup(target) as unknown as (
+      hostname: string,
+      options: { all?: boolean },
+      callback: (...args: unknown[]) => void,
+    ) => void;
+    const ask = (hostname: string, all: boolean) =>
+      new Promise<unknown[]>(resolve =>
+        lookup(hostname, { all }, (...args) => resolve(args)),
+      );
+    expect(await ask('localhost', true)).toEqual([
+      null,
+      [
+        { address: '::1', family: 6 },
+        { address: '127.0.0.1', family: 4 },
+      ],
+    ]);
+    expect(await ask('LOCALHOST.', false)).toEqual([null, '::1', 6]);
+    const [error] = await ask('evil.example.com', false);
+    expect(String(error)).toContain('not the checked host');
   });
 });

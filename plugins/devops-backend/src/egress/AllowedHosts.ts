@@ -183,9 +183,11 @@ export interface EgressTarget {
   /** The URL's host name, without brackets or a trailing dot. */
   hostname: string;
   port: number;
-  /** The checked address; connect to this one only. */
+  /** The first checked address; connect to checked addresses only. */
   address: string;
   family: 4 | 6;
+  /** Every address of the host the list admits, in resolver order (`address` first). */
+  addresses: Array<{ address: string; family: 4 | 6 }>;
 }
 
 /**
@@ -261,8 +263,8 @@ export class AllowedHosts {
   }
 
   /**
-   * Checks the URL, resolves its host once and returns the first address the list admits; the
-   * caller connects to that address only. Throws an `InputError` saying why otherwise (never
+   * Checks the URL, resolves its host once and returns the addresses the list admits; the caller
+   * connects to those only. Throws an `InputError` saying why otherwise (never
    * naming the resolved addresses, which are the operator's to know).
    */
   async resolve(url: string): Promise<EgressTarget> {
@@ -284,18 +286,20 @@ export class AllowedHosts {
       }
     }
     const refusals = new Set<string>();
+    const admitted: EgressTarget['addresses'] = [];
     for (const { address } of addresses) {
       const refusal = this.refusal(address, hostname, port);
-      if (!refusal) {
-        return {
-          url: parsed,
-          hostname,
-          port,
-          address,
-          family: isIP(address) === 6 ? 6 : 4,
-        };
-      }
-      refusals.add(refusal);
+      if (refusal) refusals.add(refusal);
+      else admitted.push({ address, family: isIP(address) === 6 ? 6 : 4 });
+    }
+    if (admitted.length > 0) {
+      return {
+        url: parsed,
+        hostname,
+        port,
+        ...admitted[0],
+        addresses: admitted,
+      };
     }
     if (refusals.size === 0) {
       throw new InputError(`host '${hostname}' resolved to no address`);
@@ -372,8 +376,10 @@ function portMatches(patternPort: string | undefined, port: number) {
 }
 
 /**
- * A `lookup` for `http.request`/`net.connect` that answers the checked address only: the socket
- * connects where {@link AllowedHosts.resolve} looked, never to a second resolution's answer.
+ * A `lookup` for `http.request`/`net.connect` that answers the checked addresses only: the
+ * socket connects where {@link AllowedHosts.resolve} looked, never to a second resolution's
+ * answer. Asked for all addresses (Node's happy-eyeballs connect), it gives every admitted one,
+ * so a `localhost` that resolves to ::1 and 127.0.0.1 reaches a service on either.
  */
 export function pinnedLookup(target: EgressTarget): LookupFunction {
   return ((
@@ -387,7 +393,7 @@ export function pinnedLookup(target: EgressTarget): LookupFunction {
         new Error(`refusing to resolve '${hostname}': not the checked host`),
       );
     } else if (options?.all) {
-      callback(null, [{ address: target.address, family: target.family }]);
+      callback(null, target.addresses);
     } else {
       callback(null, target.address, target.family);
     }

@@ -128,7 +128,11 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
       );
   }
   if (!role) problems.push('no "backstage.role"');
-  if (role !== 'common-library' && role !== 'node-library' && !pkg.backstage?.pluginId)
+  if (
+    role !== 'common-library' &&
+    role !== 'node-library' &&
+    !pkg.backstage?.pluginId
+  )
     problems.push('no "backstage.pluginId"');
   if (PLUGIN_PACKAGES_ROLES.includes(role) && pkg.backstage?.pluginId) {
     if (!pkg.backstage.pluginPackages?.includes(pkg.name))
@@ -137,7 +141,9 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
       );
   }
   if (MODULE_ROLES.includes(role) && !pkg.backstage?.pluginPackage)
-    problems.push('"backstage.pluginPackage" missing (run `yarn backstage-cli repo fix --publish`)');
+    problems.push(
+      '"backstage.pluginPackage" missing (run `yarn backstage-cli repo fix --publish`)',
+    );
 
   // What prepack writes: every entry point in dist/ and present in the tarball
   const entries = [
@@ -157,9 +163,13 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
     const path = target.replace(/^\.\//, '');
     if (path === 'package.json') continue;
     if (!path.startsWith('dist/'))
-      problems.push(`${field} points to "${target}", not into dist/ (prepack did not rewrite it)`);
+      problems.push(
+        `${field} points to "${target}", not into dist/ (prepack did not rewrite it)`,
+      );
     else if (!has(path))
-      problems.push(`${field} points to "${target}", which is not in the tarball`);
+      problems.push(
+        `${field} points to "${target}", which is not in the tarball`,
+      );
   }
 
   // Migrations and the config schema
@@ -178,7 +188,9 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
         `configSchema "${pkg.configSchema}" is not in the tarball (files must include it)`,
       );
     } else if (pkg.configSchema.endsWith('.json')) {
-      const schema = JSON.parse(readFileSync(join(unpacked, pkg.configSchema), 'utf8'));
+      const schema = JSON.parse(
+        readFileSync(join(unpacked, pkg.configSchema), 'utf8'),
+      );
       if (!schema.properties || Object.keys(schema.properties).length === 0)
         problems.push(`${pkg.configSchema} declares no configuration`);
     }
@@ -188,7 +200,9 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
   for (const f of files) {
     if (
       /(^|\/)src\//.test(f) ||
-      /\.test\.|\.spec\.|(^|\/)__fixtures__\/|(^|\/)__mocks__\/|(^|\/)__snapshots__\//.test(f) ||
+      /\.test\.|\.spec\.|(^|\/)__fixtures__\/|(^|\/)__mocks__\/|(^|\/)__snapshots__\//.test(
+        f,
+      ) ||
       /^(dev|bench|coverage)\//.test(f) ||
       (/\.tsx?$/.test(f) && !f.endsWith('.d.ts')) ||
       f === 'package.json-prepack' ||
@@ -207,7 +221,9 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
   ]) {
     for (const [name, range] of Object.entries(pkg[field] ?? {})) {
       if (String(range).startsWith('workspace:'))
-        problems.push(`${field}.${name} is "${range}" in the packed package.json`);
+        problems.push(
+          `${field}.${name} is "${range}" in the packed package.json`,
+        );
     }
   }
   const declared = new Set([
@@ -215,32 +231,54 @@ function checkTarball(sourceDir, sourcePkg, unpacked, problems, warnings) {
     ...Object.keys(pkg.peerDependencies ?? {}),
     ...Object.keys(pkg.optionalDependencies ?? {}),
   ]);
-  const packedJs = importedPackages(files.filter(f => !f.endsWith('.d.ts')), unpacked);
-  const packedTypes = importedPackages(files.filter(f => f.endsWith('.d.ts')), unpacked);
+  const packedJs = importedPackages(
+    files.filter(f => !f.endsWith('.d.ts')),
+    unpacked,
+  );
+  const packedTypes = importedPackages(
+    files.filter(f => f.endsWith('.d.ts')),
+    unpacked,
+  );
   for (const [name, file] of packedJs) {
     if (name !== pkg.name && !declared.has(name))
-      problems.push(`${file} imports "${name}", which is not in dependencies or peerDependencies`);
+      problems.push(
+        `${file} imports "${name}", which is not in dependencies or peerDependencies`,
+      );
   }
   for (const [name, file] of packedTypes) {
     // Backstage's own packages do this too (types of a dependency's dependency, e.g.
     // @backstage/filter-predicates in plugin-org's alpha.d.ts): resolved through hoisting.
-    if (name !== pkg.name && !declared.has(name) && !declared.has(`@types/${name}`) && !packedJs.has(name))
-      warnings.push(`${file} refers to types of "${name}", which is not a dependency`);
+    if (
+      name !== pkg.name &&
+      !declared.has(name) &&
+      !declared.has(`@types/${name}`) &&
+      !packedJs.has(name)
+    )
+      warnings.push(
+        `${file} refers to types of "${name}", which is not a dependency`,
+      );
   }
   // Unused: neither the packed code nor the production sources (type-only imports) use it
   const sources = existsSync(join(sourceDir, 'src'))
     ? listFiles(join(sourceDir, 'src'), 'src/').filter(
-        f => !/\.test\.|(^|\/)__fixtures__\/|(^|\/)__mocks__\/|setupTests\./.test(f),
+        f =>
+          !/\.test\.|(^|\/)__fixtures__\/|(^|\/)__mocks__\/|setupTests\./.test(
+            f,
+          ),
       )
     : [];
   const sourceImports = importedPackages(sources, sourceDir);
   for (const name of Object.keys(pkg.dependencies ?? {})) {
-    const typesOf = name.startsWith('@types/') ? name.slice(7).replace(/^(.*)__/, '@$1/') : undefined;
+    const typesOf = name.startsWith('@types/')
+      ? name.slice(7).replace(/^(.*)__/, '@$1/')
+      : undefined;
     const used = [name, typesOf].some(
       n => n && (packedJs.has(n) || packedTypes.has(n) || sourceImports.has(n)),
     );
     if (!used)
-      problems.push(`dependencies.${name} is imported neither by the packed code nor by src/ (unused dependency)`);
+      problems.push(
+        `dependencies.${name} is imported neither by the packed code nor by src/ (unused dependency)`,
+      );
   }
   return files.length;
 }
@@ -254,7 +292,10 @@ if (only.length === 0) {
   const t0 = Date.now();
   builtAll = run('yarn', ['backstage-cli', 'repo', 'build'], root);
   console.log(
-    `[packages] backstage-cli repo build: ${builtAll.ok ? 'ok' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    `[packages] backstage-cli repo build: ${builtAll.ok ? 'ok' : 'FAILED'} (${(
+      (Date.now() - t0) /
+      1000
+    ).toFixed(1)} s)`,
   );
   if (!builtAll.ok) {
     console.error(builtAll.output);
@@ -276,7 +317,8 @@ try {
     const tarball = join(keepDir ?? tmp, `${basename(dir)}.tgz`);
     let fileCount = 0;
     try {
-      const build = builtAll ?? run('yarn', ['backstage-cli', 'package', 'build'], dir);
+      const build =
+        builtAll ?? run('yarn', ['backstage-cli', 'package', 'build'], dir);
       if (!build.ok) {
         problems.push(`backstage-cli build failed:\n${build.output}`);
       } else {
@@ -285,22 +327,42 @@ try {
         const after = readFileSync(pkgJsonPath, 'utf8');
         if (after !== before) {
           writeFileSync(pkgJsonPath, before);
-          problems.push('package.json was left changed after yarn pack (restored it)');
+          problems.push(
+            'package.json was left changed after yarn pack (restored it)',
+          );
         }
         if (existsSync(join(dir, 'package.json-prepack'))) {
           rmSync(join(dir, 'package.json-prepack'));
-          problems.push('package.json-prepack was left behind after yarn pack (removed it)');
+          problems.push(
+            'package.json-prepack was left behind after yarn pack (removed it)',
+          );
         }
         if (pack.ok) {
           const unpackDir = join(tmp, basename(dir));
           mkdirSync(unpackDir, { recursive: true });
-          const untar = run('tar', ['xzf', tarball, '-C', unpackDir, '--strip-components=1'], dir);
-          if (!untar.ok) problems.push(`cannot unpack ${tarball}: ${untar.output}`);
-          else fileCount = checkTarball(dir, sourcePkg, unpackDir, problems, warnings);
+          const untar = run(
+            'tar',
+            ['xzf', tarball, '-C', unpackDir, '--strip-components=1'],
+            dir,
+          );
+          if (!untar.ok)
+            problems.push(`cannot unpack ${tarball}: ${untar.output}`);
+          else
+            fileCount = checkTarball(
+              dir,
+              sourcePkg,
+              unpackDir,
+              problems,
+              warnings,
+            );
         }
       }
     } finally {
-      if (!hadDist.get(dir) && existsSync(join(dir, 'dist')) && statSync(join(dir, 'dist')).isDirectory())
+      if (
+        !hadDist.get(dir) &&
+        existsSync(join(dir, 'dist')) &&
+        statSync(join(dir, 'dist')).isDirectory()
+      )
         rmSync(join(dir, 'dist'), { recursive: true, force: true });
     }
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
@@ -318,7 +380,11 @@ try {
 }
 const total = ((Date.now() - started) / 1000).toFixed(0);
 if (failures.length) {
-  console.error(`[packages] ${failures.length} of ${packageDirs.length} packages cannot be published as they are (${total} s)`);
+  console.error(
+    `[packages] ${failures.length} of ${packageDirs.length} packages cannot be published as they are (${total} s)`,
+  );
   process.exit(1);
 }
-console.log(`[packages] ${packageDirs.length} packages build, pack and check clean (${total} s)`);
+console.log(
+  `[packages] ${packageDirs.length} packages build, pack and check clean (${total} s)`,
+);

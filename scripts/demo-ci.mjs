@@ -119,8 +119,8 @@ async function main() {
       [
         '--test',
         '--experimental-test-coverage',
-      // coverage of the service's code, not of its tests
-      '--test-coverage-exclude=test/**',
+        // coverage of the service's code, not of its tests
+        '--test-coverage-exclude=test/**',
         '--test-reporter=lcov',
         '--test-reporter-destination=reports/lcov.info',
         '--test-reporter=junit',

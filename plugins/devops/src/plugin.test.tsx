@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
@@ -8,12 +8,14 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
+import { renderCard } from './__testUtils__/renderCard';
 import { makeEntity, mockDevopsApi } from './__fixtures__/qualitySummary';
 import {
   devopsPlugin,
   EntityDevopsContent,
   EntityDevopsCoverageCard,
   EntityDevopsPerformanceCard,
+  EntityDevopsSummaryCard,
 } from './plugin';
 import * as publicApi from './index';
 
@@ -97,6 +99,54 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
   });
 
+  it('EntityDevopsSummaryCard shows a row per enabled area, each loaded on its own, and links to the tab', async () => {
+    const devopsApi = mockDevopsApi(() =>
+      Promise.reject(new Error('backend down')),
+    );
+
+    await renderCard(
+      <EntityDevopsSummaryCard />,
+      makeEntity('enabled'),
+      devopsApi,
+    );
+
+    const table = await screen.findByRole('table', { name: 'DevOps areas' });
+    const [, performance, coverage] = within(table).getAllByRole('row');
+    expect(performance).toHaveTextContent('Performance');
+    expect(performance).toHaveTextContent('2 targets breached');
+    expect(performance).toHaveTextContent('P95 180 ms');
+    expect(performance).toHaveTextContent(
+      'P99 latency 451 ms, target at most 400 ms',
+    );
+    expect(coverage).toHaveTextContent('Coverage & tests');
+    expect(coverage).toHaveTextContent('Could not load');
+    expect(coverage).toHaveTextContent('backend down');
+    expect(
+      screen.getByRole('link', { name: /Open the DevOps tab/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/payments/devops');
+    // the last hour: the summary's current figures, not a chart
+    expect(devopsApi.getPerformanceSummary).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'payments' },
+      { window: '1h' },
+    );
+  });
+
+  it('EntityDevopsSummaryCard leaves out the areas the entity does not enable', async () => {
+    const devopsApi = mockDevopsApi();
+
+    await renderCard(
+      <EntityDevopsSummaryCard />,
+      makeEntity('coverage'),
+      devopsApi,
+    );
+
+    const table = await screen.findByRole('table', { name: 'DevOps areas' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(table).toHaveTextContent('Gate passed');
+    expect(table).not.toHaveTextContent('Performance');
+    expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
+  });
+
   it('exports the cards, the tab and the conditions', () => {
     expect(publicApi.EntityDevopsPerformanceCard).toBe(
       EntityDevopsPerformanceCard,
@@ -105,5 +155,8 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(publicApi.isDevopsPerformanceAvailable(performance)).toBe(true);
     expect(publicApi.isDevopsCoverageAvailable(performance)).toBe(false);
     expect(publicApi.isDevopsContentAvailable(performance)).toBe(true);
+    expect(publicApi.EntityDevopsSummaryCard).toBe(EntityDevopsSummaryCard);
+    expect(publicApi.isDevopsSummaryAvailable(performance)).toBe(true);
+    expect(publicApi.isDevopsSummaryAvailable(makeEntity())).toBe(false);
   });
 });

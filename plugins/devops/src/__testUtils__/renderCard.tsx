@@ -1,7 +1,10 @@
 import { ReactElement } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -14,7 +17,7 @@ import { DevopsApi, devopsApiRef } from '../api';
 /**
  * Renders a card for `entity` in a test app with the given DevOps API, the discovery API of
  * `https://backstage.example.com`, and a user who lacks the `denied` permissions and has every
- * other one.
+ * other one. Entity pages are mounted at `/catalog/:namespace/:kind/:name`.
  */
 export async function renderCard(
   card: ReactElement,
@@ -43,5 +46,8 @@ export async function renderCard(
     >
       <EntityProvider entity={entity}>{card}</EntityProvider>
     </TestApiProvider>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
   );
 }

@@ -4,10 +4,11 @@
 import {
   EffectivePerformanceTargets,
   PERFORMANCE_TARGET_KEYS,
+  PERFORMANCE_TARGET_RULES,
   PerformanceTargetChange,
   PerformanceTargetKey,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { formatTarget, percentOf, TARGET_SOURCE_LABELS } from './format';
+import { formatTarget, TARGET_SOURCE_LABELS } from './format';
 
 /** The form of the targets dialog: one text per target, the error rate in percent. */
 export type TargetsForm = Record<PerformanceTargetKey, string>;
@@ -21,7 +22,7 @@ export const TARGET_FIELD_LABELS: Record<PerformanceTargetKey, string> = {
 };
 
 function toFieldValue(key: PerformanceTargetKey, value: number): string {
-  return String(key === 'errorRate' ? percentOf(value) : value);
+  return String(PERFORMANCE_TARGET_RULES[key].toWritten(value));
 }
 
 /**
@@ -87,22 +88,13 @@ export function toTargetChanges(
       errors[key] = 'Enter a number';
       continue;
     }
-    if (key === 'errorRate') {
-      if (number < 0 || number > 100) {
-        errors[key] = 'Enter a percentage from 0 to 100';
-        continue;
-      }
-    } else if (key === 'minThroughput') {
-      if (number <= 0) {
-        errors[key] = 'Enter a number of requests per second above 0';
-        continue;
-      }
-    } else if (number <= 0) {
-      errors[key] = 'Enter a number of milliseconds above 0';
+    // the rules the backend applies to the same change (devops-common)
+    const rule = PERFORMANCE_TARGET_RULES[key];
+    if (!rule.accepts(number)) {
+      errors[key] = rule.formMessage;
       continue;
     }
-    const value =
-      key === 'errorRate' ? Number((number / 100).toPrecision(12)) : number;
+    const value = rule.toValue(number);
     if (isOverride && targets.targets[key] === value) {
       continue;
     }

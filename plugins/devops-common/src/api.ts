@@ -107,7 +107,7 @@ export interface TestTrendPoint {
 
 /**
  * Everything the "Coverage & tests" card shows, for one report name and branch
- * (`GET /api/devops/entities/:kind/:namespace/:name/quality`).
+ * (`GET /api/devops/entities/:kind/:namespace/:name/coverage`).
  * @public
  */
 export interface QualitySummary {

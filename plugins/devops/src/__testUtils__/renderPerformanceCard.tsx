@@ -1,4 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import { PerformanceSummary } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../api';
 import { DevopsPerformanceCard } from '../components/PerformanceCard';
@@ -52,4 +53,29 @@ export function makeRunningLoadTest(
     errors: null,
     ...overrides,
   });
+}
+
+/** The ref of the test entity `payments` (see `makeEntity`). */
+export const paymentsRef = {
+  kind: 'Component',
+  namespace: 'default',
+  name: 'payments',
+};
+
+/** A `ResponseError` as the client throws it for a backend error answer. */
+export async function responseError(
+  status: number,
+  name: string,
+  message: string,
+) {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name, message },
+        request: { method: 'POST', url: '/performance' },
+        response: { statusCode: status },
+      }),
+      { status, headers: { 'Content-Type': 'application/json' } },
+    ),
+  );
 }

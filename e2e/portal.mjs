@@ -110,7 +110,6 @@ export async function startPortal({ logFile }) {
       // The demo service on this run's port is the one host the backend may request.
       allowedHosts: [`localhost:${servicePort}`],
       performance: {
-        allowedHosts: [`localhost:${servicePort}`],
         // Two scrapes make the first sample: collect often so it exists soon after start-up.
         collection: { frequency: { seconds: 5 } },
       },

@@ -175,3 +175,10 @@ export function readOptionalEnum<T extends string>(
   }
   return value as T;
 }
+
+/** A byte size for messages: `12.5 MB`, `512 kB`. @public */
+export function describeByteSize(size: number): string {
+  return size >= 1024 ** 2
+    ? `${Math.round((size / 1024 ** 2) * 10) / 10} MB`
+    : `${Math.round(size / 1024)} kB`;
+}

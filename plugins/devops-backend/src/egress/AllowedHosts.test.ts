@@ -1,10 +1,6 @@
 import { ConfigReader } from '@backstage/config';
-import {
-  AllowedHosts,
-  HostResolver,
-  pinnedLookup,
-  specialRangeOf,
-} from './AllowedHosts';
+import { specialRangeOf } from './addressRanges';
+import { AllowedHosts, HostResolver, pinnedLookup } from './AllowedHosts';
 
 /** A DNS of the test's own: names map to fixed addresses; every other name is NXDOMAIN. */
 function fakeDns(records: Record<string, string[]>): HostResolver & {

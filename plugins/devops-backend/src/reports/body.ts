@@ -1,4 +1,5 @@
 import { CustomErrorBase, InputError } from '@backstage/errors';
+import { describeByteSize } from '@devops-growth/backstage-plugin-devops-node';
 import busboy from 'busboy';
 import { Request } from 'express';
 import { Readable, Transform } from 'node:stream';
@@ -8,12 +9,6 @@ import { createGunzip } from 'node:zlib';
 export class PayloadTooLargeError extends CustomErrorBase {
   name = 'PayloadTooLargeError' as const;
   statusCode = 413;
-}
-
-function describe(bytes: number) {
-  return bytes >= 1024 ** 2
-    ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
-    : `${Math.round(bytes / 1024)} kB`;
 }
 
 const MULTIPART_EXPECTED =
@@ -39,7 +34,9 @@ export function requestBody(req: Request, limit: number): RequestBody {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     throw new PayloadTooLargeError(
-      `Report body of ${describe(declared)} exceeds the limit of ${describe(
+      `Report body of ${describeByteSize(
+        declared,
+      )} exceeds the limit of ${describeByteSize(
         limit,
       )} (devops.reports.maxBodySize)`,
     );
@@ -71,7 +68,7 @@ export function requestBody(req: Request, limit: number): RequestBody {
         state.bytes += buf.length;
         if (state.bytes > limit) {
           throw new PayloadTooLargeError(
-            `Report body exceeds the limit of ${describe(
+            `Report body exceeds the limit of ${describeByteSize(
               limit,
             )} (devops.reports.maxBodySize)`,
           );
@@ -182,7 +179,7 @@ function singleFilePart(req: Request, source: Readable, limit: number) {
     file.on('limit', () =>
       fail(
         new PayloadTooLargeError(
-          `Report body exceeds the limit of ${describe(
+          `Report body exceeds the limit of ${describeByteSize(
             limit,
           )} (devops.reports.maxBodySize)`,
         ),

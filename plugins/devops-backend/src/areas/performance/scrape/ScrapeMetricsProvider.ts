@@ -21,9 +21,7 @@ import {
   MetricsFailure,
   MetricsProvider,
   MetricsSample,
-  readOptionalByteSize,
-  readOptionalDurationMs,
-  readOptionalWholeNumber,
+  describeByteSize,
 } from '@devops-growth/backstage-plugin-devops-node';
 import {
   deriveValues,
@@ -34,79 +32,12 @@ import {
   snapshotFromFamilies,
 } from './derive';
 import { ExpositionParser } from './exposition';
-
-/** Settings under `devops.performance.scrape`. */
-export interface ScrapeSettings {
-  /** Per-request timeout, headers and body included, in milliseconds. */
-  timeoutMs: number;
-  /** Most scrapes in flight at once. */
-  concurrency: number;
-  /** Largest body read, in bytes (after gzip decompression). */
-  maxBodySize: number;
-}
-
-const KEY = 'devops.performance.scrape';
-
-/** Reads `devops.performance.scrape`; throws naming the key for an invalid value. */
-export function readScrapeSettings(config: Config): ScrapeSettings {
-  return {
-    timeoutMs: readOptionalDurationMs(config, `${KEY}.timeout`, {
-      fallback: { seconds: 5 },
-    }),
-    concurrency: readOptionalWholeNumber(config, `${KEY}.concurrency`, {
-      fallback: 16,
-      min: 1,
-      max: 1024,
-    }),
-    maxBodySize: readOptionalByteSize(config, `${KEY}.maxBodySize`, '10mb'),
-  };
-}
-
-function describeBytes(bytes: number) {
-  return bytes >= 1024 ** 2
-    ? `${Math.round((bytes / 1024 ** 2) * 10) / 10} MB`
-    : `${Math.round(bytes / 1024)} kB`;
-}
-
-/** Media types a message may name; any other is 'another content type'. */
-const NAMED_MEDIA_TYPES = new Set([
-  'text/plain',
-  'application/openmetrics-text',
-  'text/html',
-  'application/json',
-  'application/xml',
-  'text/xml',
-  'application/octet-stream',
-]);
-
-/**
- * The media type of a Content-Type header, for messages: one of a fixed list, since the header
- * is response bytes too and those never leave the backend.
- */
-function describeContentType(contentType: string) {
-  const media = contentType.split(';')[0].trim().toLowerCase();
-  if (media === '') return 'no content type';
-  return NAMED_MEDIA_TYPES.has(media)
-    ? `content type ${media}`
-    : 'another content type';
-}
-
-/**
- * A parse error of the exposition parser, for the card: its line number only. The parser's own
- * message quotes the offending text, which is response bytes, and those never leave the backend.
- */
-function describeParseError(error: Error, contentType: string) {
-  const line = /^line (\d+):/.exec(error.message)?.[1];
-  return `${
-    line ? `line ${line}` : 'the body'
-  } is not in the Prometheus text format (HTTP 200, ${describeContentType(
-    contentType,
-  )})`;
-}
-
-function describeMs(ms: number) {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
+import {
+  describeContentType,
+  describeMs,
+  describeParseError,
+} from './messages';
+import { KEY, readScrapeSettings, ScrapeSettings } from './settings';
 
 /** Snapshots older than this are dropped (the target left the catalog or this replica). */
 const SNAPSHOT_MAX_AGE_MS = 60 * 60 * 1000;
@@ -305,7 +236,7 @@ export class ScrapeMetricsProvider implements MetricsProvider {
           bytes += chunk.length;
           if (bytes > maxBodySize) {
             throw new Error(
-              `body larger than ${describeBytes(
+              `body larger than ${describeByteSize(
                 maxBodySize,
               )} (${KEY}.maxBodySize)`,
             );
@@ -388,7 +319,9 @@ export class ScrapeMetricsProvider implements MetricsProvider {
             response.destroy();
             reject(
               new Error(
-                `body of ${describeBytes(declared)} larger than ${describeBytes(
+                `body of ${describeByteSize(
+                  declared,
+                )} larger than ${describeByteSize(
                   maxBodySize,
                 )} (${KEY}.maxBodySize)`,
               ),

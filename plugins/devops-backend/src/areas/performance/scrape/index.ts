@@ -1,5 +1,3 @@
-export {
-  ScrapeMetricsProvider,
-  readScrapeSettings,
-} from './ScrapeMetricsProvider';
-export type { ScrapeSettings } from './ScrapeMetricsProvider';
+export { ScrapeMetricsProvider } from './ScrapeMetricsProvider';
+export { readScrapeSettings } from './settings';
+export type { ScrapeSettings } from './settings';

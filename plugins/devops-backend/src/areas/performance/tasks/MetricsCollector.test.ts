@@ -13,7 +13,8 @@ import { migrateToLatest } from '../../../database/migrations';
 import { DatabasePerformanceSampleStore } from '../DatabasePerformanceSampleStore';
 import { PerformanceCollectionSettings } from '../settings';
 import { DatabaseCollectionTickStore } from './CollectionTickStore';
-import { MetricsCollector, shardOf } from './MetricsCollector';
+import { MetricsCollector } from './MetricsCollector';
+import { shardOf } from './shards';
 import { MetricsProviderRegistry } from '../MetricsProviderRegistry';
 
 jest.setTimeout(60_000);

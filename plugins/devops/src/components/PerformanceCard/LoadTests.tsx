@@ -95,7 +95,7 @@ const COLUMNS: TableColumn<LoadTestView>[] = [
     render: r => r.errors,
   },
   { key: 'started', title: 'Started', render: r => r.when },
-  { key: 'by', title: 'By', render: r => r.who },
+  { key: 'by', title: 'By', render: r => <BreakableText text={r.who} /> },
 ];
 
 /**

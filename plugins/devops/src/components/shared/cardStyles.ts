@@ -9,6 +9,10 @@ import { focusOutlineColor } from './colors';
 export const useCardStyles = makeStyles(theme => ({
   card: {
     overflowWrap: 'break-word',
+    // Backstage's theme gives table cells `word-break: break-word`, which lets a column shrink
+    // by splitting words ("Succee/ded"); cells wrap between words only, and long names carry
+    // their own break points (BreakableText)
+    '& td, & th': { wordBreak: 'normal', overflowWrap: 'normal' },
     '& .Mui-focusVisible, & a:focus-visible, & button:focus-visible, & [tabindex]:focus-visible, & select:focus-visible':
       {
         outline: `2px solid ${focusOutlineColor(theme)}`,

@@ -110,7 +110,7 @@ export interface TestTrendPoint {
  * (`GET /api/devops/entities/:kind/:namespace/:name/coverage`).
  * @public
  */
-export interface QualitySummary {
+export interface CoverageSummary {
   entityRef: string;
   reportName: string;
   branch: string | null;

@@ -5,7 +5,7 @@ import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils'
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
-import { makeEntity, mockDevopsApi } from './__fixtures__/qualitySummary';
+import { makeEntity, mockDevopsApi } from './__fixtures__/coverageSummary';
 import devopsPlugin from './alpha';
 
 const coverageCard = devopsPlugin.getExtension('entity-card:devops/coverage');
@@ -80,7 +80,7 @@ describe('devops plugin (new frontend system)', () => {
 
     expect(await screen.findByText('Coverage & tests')).toBeInTheDocument();
     expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
-    expect(devopsApi.getQualitySummary).toHaveBeenCalledWith(
+    expect(devopsApi.getCoverageSummary).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'payments' },
       { report: undefined, branch: undefined },
     );
@@ -116,7 +116,7 @@ describe('devops plugin (new frontend system)', () => {
     // the test entity page renders this when every card and tab was filtered out
     expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
-    expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
     expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
   });
 
@@ -167,7 +167,7 @@ describe('devops plugin (new frontend system)', () => {
     );
     // the coverage card is filtered out: coverage is not enabled
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
-    expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
   });
 
   it('shows the DevOps tab for an entity that only enables performance', async () => {

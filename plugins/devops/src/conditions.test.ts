@@ -3,7 +3,7 @@ import {
   isDevopsCoverageAvailable,
   isDevopsPerformanceAvailable,
 } from './conditions';
-import { makeEntity } from './__fixtures__/qualitySummary';
+import { makeEntity } from './__fixtures__/coverageSummary';
 
 describe('isDevopsCoverageAvailable', () => {
   it.each([

@@ -27,6 +27,6 @@ export type {
   PerformanceSummaryOptions,
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
-  QualitySummaryOptions,
+  CoverageSummaryOptions,
 } from './api';
 export type { DevopsPerformanceCardProps } from './components/PerformanceCard';

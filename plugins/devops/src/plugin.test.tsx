@@ -9,7 +9,7 @@ import {
 } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
 import { renderCard } from './__testUtils__/renderCard';
-import { makeEntity, mockDevopsApi } from './__fixtures__/qualitySummary';
+import { makeEntity, mockDevopsApi } from './__fixtures__/coverageSummary';
 import {
   devopsPlugin,
   EntityDevopsContent,
@@ -75,7 +75,7 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(await screen.findByText('180 ms')).toBeInTheDocument();
     // the tab leaves out the area the entity does not enable
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
-    expect(devopsApi.getQualitySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
   });
 
   it('shows both cards on the tab for an entity enabling every area', async () => {

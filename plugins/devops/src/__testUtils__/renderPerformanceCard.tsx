@@ -4,7 +4,7 @@ import { PerformanceSummary } from '@devops-growth/backstage-plugin-devops-commo
 import { DevopsApi } from '../api';
 import { DevopsPerformanceCard } from '../components/PerformanceCard';
 import { makeLoadTestRun } from '../__fixtures__/performanceSummary';
-import { mockDevopsApi } from '../__fixtures__/qualitySummary';
+import { mockDevopsApi } from '../__fixtures__/coverageSummary';
 import { renderCard } from './renderCard';
 
 /**

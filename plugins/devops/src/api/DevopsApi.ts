@@ -7,16 +7,16 @@ import {
   PerformanceTargetChange,
   PerformanceTargetKey,
   PerformanceWindow,
-  QualitySummary,
+  CoverageSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
 
 /**
  * Which report series to summarise. Both are optional; the backend picks its defaults when they
- * are left out, and the returned `QualitySummary` says which ones it used.
+ * are left out, and the returned `CoverageSummary` says which ones it used.
  *
  * @public
  */
-export interface QualitySummaryOptions {
+export interface CoverageSummaryOptions {
   /** Report name, for example `unit` or `e2e`. */
   report?: string;
   /** Branch the reports were uploaded for. */
@@ -79,10 +79,10 @@ export interface LoadTestRequest {
  */
 export interface DevopsApi {
   /** Everything the "Coverage & tests" card shows for one entity. */
-  getQualitySummary(
+  getCoverageSummary(
     entityRef: CompoundEntityRef,
-    options?: QualitySummaryOptions,
-  ): Promise<QualitySummary>;
+    options?: CoverageSummaryOptions,
+  ): Promise<CoverageSummary>;
 
   /** Everything the "Performance" card shows for one entity. */
   getPerformanceSummary(

@@ -1,6 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { DevopsClient } from './DevopsClient';
-import { makeSummary } from '../__fixtures__/qualitySummary';
+import { makeSummary } from '../__fixtures__/coverageSummary';
 import {
   makeLoadTestRun,
   makePerformanceSummary,
@@ -27,11 +27,13 @@ function json(body: unknown, status = 200) {
 const entityRef = { kind: 'Component', namespace: 'default', name: 'payments' };
 
 describe('DevopsClient', () => {
-  it('fetches the quality summary of an entity from the devops backend', async () => {
+  it('fetches the coverage summary of an entity from the devops backend', async () => {
     const summary = makeSummary();
     const { client, fetch, discoveryApi } = setup(json(summary));
 
-    await expect(client.getQualitySummary(entityRef)).resolves.toEqual(summary);
+    await expect(client.getCoverageSummary(entityRef)).resolves.toEqual(
+      summary,
+    );
 
     expect(discoveryApi.getBaseUrl).toHaveBeenCalledWith('devops');
     expect(fetch).toHaveBeenCalledTimes(1);
@@ -43,7 +45,7 @@ describe('DevopsClient', () => {
   it('passes the report name and branch as query parameters, encoded', async () => {
     const { client, fetch } = setup(json(makeSummary()));
 
-    await client.getQualitySummary(
+    await client.getCoverageSummary(
       { kind: 'component', namespace: 'my ns', name: 'a/b' },
       { report: 'e2e tests', branch: 'feature/x&y' },
     );
@@ -59,7 +61,7 @@ describe('DevopsClient', () => {
   it('leaves out empty options', async () => {
     const { client, fetch } = setup(json(makeSummary()));
 
-    await client.getQualitySummary(entityRef, {
+    await client.getCoverageSummary(entityRef, {
       report: '',
       branch: undefined,
     });
@@ -85,7 +87,7 @@ describe('DevopsClient', () => {
       ),
     );
 
-    const error = await client.getQualitySummary(entityRef).catch(e => e);
+    const error = await client.getCoverageSummary(entityRef).catch(e => e);
 
     expect(error).toBeInstanceOf(ResponseError);
     expect(error.statusCode).toBe(404);

@@ -6,7 +6,7 @@ import {
   LoadTestRun,
   PerformanceSummary,
   PerformanceTargetChange,
-  QualitySummary,
+  CoverageSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
 import {
   DevopsApi,
@@ -14,7 +14,7 @@ import {
   PerformanceSummaryOptions,
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
-  QualitySummaryOptions,
+  CoverageSummaryOptions,
 } from './DevopsApi';
 
 function entityPath(entityRef: CompoundEntityRef): string {
@@ -51,11 +51,11 @@ export class DevopsClient implements DevopsApi {
     this.fetchApi = options.fetchApi;
   }
 
-  async getQualitySummary(
+  async getCoverageSummary(
     entityRef: CompoundEntityRef,
-    options?: QualitySummaryOptions,
-  ): Promise<QualitySummary> {
-    return this.request<QualitySummary>(
+    options?: CoverageSummaryOptions,
+  ): Promise<CoverageSummary> {
+    return this.request<CoverageSummary>(
       `${entityPath(entityRef)}/coverage${queryString({
         report: options?.report,
         branch: options?.branch,

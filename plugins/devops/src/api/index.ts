@@ -5,6 +5,6 @@ export type {
   PerformanceSummaryOptions,
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
-  QualitySummaryOptions,
+  CoverageSummaryOptions,
 } from './DevopsApi';
 export { DevopsClient } from './DevopsClient';

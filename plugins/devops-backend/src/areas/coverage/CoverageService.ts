@@ -2,7 +2,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   DEVOPS_MONITORING_ANNOTATION,
-  QualitySummary,
+  CoverageSummary,
   ReportSummary,
   coveragePct,
   isDevopsAreaEnabled,
@@ -120,7 +120,7 @@ export class CoverageService {
   async getSummary(
     entity: Entity,
     options: { report?: string; branch?: string },
-  ): Promise<QualitySummary> {
+  ): Promise<CoverageSummary> {
     const entityRef = stringifyEntityRef(entity);
     const series = await this.store.listSeries(entityRef);
     // Without an explicit report name: the name of the entity's newest report.

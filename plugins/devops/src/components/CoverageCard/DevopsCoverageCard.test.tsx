@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
+import { CoverageSummary } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../../api';
 import { renderCard as renderInApp } from '../../__testUtils__/renderCard';
 import {
@@ -10,7 +10,7 @@ import {
   makeEntity,
   makeSummary,
   mockDevopsApi,
-} from '../../__fixtures__/qualitySummary';
+} from '../../__fixtures__/coverageSummary';
 import { DevopsCoverageCard } from './DevopsCoverageCard';
 
 async function renderCard(entity: Entity, devopsApi: DevopsApi) {
@@ -23,13 +23,13 @@ function figure(label: string) {
 
 describe('DevopsCoverageCard', () => {
   it('shows a progress indicator while loading', async () => {
-    const api = mockDevopsApi(() => new Promise<QualitySummary>(() => {}));
+    const api = mockDevopsApi(() => new Promise<CoverageSummary>(() => {}));
 
     await renderCard(makeEntity('coverage'), api);
 
     expect(screen.getByText('Coverage & tests')).toBeInTheDocument();
     expect(screen.getByTestId('progress')).toBeInTheDocument();
-    expect(api.getQualitySummary).toHaveBeenCalledWith(
+    expect(api.getCoverageSummary).toHaveBeenCalledWith(
       { kind: 'Component', namespace: 'default', name: 'payments' },
       { report: undefined, branch: undefined },
     );
@@ -85,7 +85,7 @@ describe('DevopsCoverageCard', () => {
     expect(
       screen.getAllByText(/devops-growth\.io\/monitoring/).length,
     ).toBeGreaterThan(0);
-    expect(api.getQualitySummary).not.toHaveBeenCalled();
+    expect(api.getCoverageSummary).not.toHaveBeenCalled();
   });
 
   it('shows the missing annotation state when the annotation does not enable coverage', async () => {
@@ -95,7 +95,7 @@ describe('DevopsCoverageCard', () => {
 
     expect(screen.getByText(/Missing Annotation/i)).toBeInTheDocument();
     expect(screen.getByText('deploy,security')).toBeInTheDocument();
-    expect(api.getQualitySummary).not.toHaveBeenCalled();
+    expect(api.getCoverageSummary).not.toHaveBeenCalled();
   });
 
   it('shows the coverage figures with their deltas, a metric not in the report and the gate', async () => {
@@ -272,7 +272,7 @@ describe('DevopsCoverageCard', () => {
 
     await userEvent.selectOptions(reportPicker, 'e2e');
     await waitFor(() =>
-      expect(api.getQualitySummary).toHaveBeenLastCalledWith(
+      expect(api.getCoverageSummary).toHaveBeenLastCalledWith(
         expect.anything(),
         { report: 'e2e' },
       ),
@@ -281,7 +281,7 @@ describe('DevopsCoverageCard', () => {
 
     await userEvent.selectOptions(screen.getByLabelText('Branch'), 'dev');
     await waitFor(() =>
-      expect(api.getQualitySummary).toHaveBeenLastCalledWith(
+      expect(api.getCoverageSummary).toHaveBeenLastCalledWith(
         expect.anything(),
         { report: 'e2e', branch: 'dev' },
       ),

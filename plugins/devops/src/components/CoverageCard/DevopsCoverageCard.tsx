@@ -8,8 +8,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
-import { QualitySummaryOptions } from '../../api';
+import { CoverageSummary } from '@devops-growth/backstage-plugin-devops-common';
+import { CoverageSummaryOptions } from '../../api';
 import {
   AreaCard,
   AsyncCardContent,
@@ -35,13 +35,13 @@ import {
   toFlakyTestViews,
   toTestRunView,
 } from './model';
-import { useQualitySummary } from './useQualitySummary';
+import { useCoverageSummary } from './useCoverageSummary';
 
 const TITLE = 'Coverage & tests';
 
-function QualityDetails(props: {
-  summary: QualitySummary;
-  onSelect: (selection: QualitySummaryOptions) => void;
+function CoverageDetails(props: {
+  summary: CoverageSummary;
+  onSelect: (selection: CoverageSummaryOptions) => void;
 }) {
   const { summary, onSelect } = props;
   const figures = useMemo(
@@ -128,10 +128,10 @@ function QualityDetails(props: {
   );
 }
 
-function QualityCard(props: { entity: Entity }) {
+function CoverageCardBody(props: { entity: Entity }) {
   const entityRef = getCompoundEntityRef(props.entity);
-  const [selection, setSelection] = useState<QualitySummaryOptions>({});
-  const state = useQualitySummary(entityRef, selection);
+  const [selection, setSelection] = useState<CoverageSummaryOptions>({});
+  const state = useCoverageSummary(entityRef, selection);
   const classes = useCardStyles();
   const { value } = state;
   const subheader =
@@ -143,7 +143,7 @@ function QualityCard(props: { entity: Entity }) {
       <AsyncCardContent state={state}>
         {summary =>
           hasAnyReport(summary) ? (
-            <QualityDetails summary={summary} onSelect={setSelection} />
+            <CoverageDetails summary={summary} onSelect={setSelection} />
           ) : (
             <UploadInstructions entityRef={stringifyEntityRef(entityRef)} />
           )
@@ -161,7 +161,7 @@ export function DevopsCoverageCard() {
   return (
     <AreaCard area="coverage" title={TITLE}>
       {entity => (
-        <QualityCard key={stringifyEntityRef(entity)} entity={entity} />
+        <CoverageCardBody key={stringifyEntityRef(entity)} entity={entity} />
       )}
     </AreaCard>
   );

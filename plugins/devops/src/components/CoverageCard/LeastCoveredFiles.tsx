@@ -1,5 +1,5 @@
 import Typography from '@material-ui/core/Typography';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
+import { CoverageSummary } from '@devops-growth/backstage-plugin-devops-common';
 import {
   BreakableText,
   formatPercent,
@@ -7,7 +7,7 @@ import {
   TableColumn,
 } from '../shared';
 
-type FileRow = QualitySummary['coverage']['leastCoveredFiles'][number];
+type FileRow = CoverageSummary['coverage']['leastCoveredFiles'][number];
 
 const COLUMNS: TableColumn<FileRow>[] = [
   {

@@ -1,7 +1,7 @@
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
-import { QualitySummaryOptions } from '../../api';
+import { CoverageSummary } from '@devops-growth/backstage-plugin-devops-common';
+import { CoverageSummaryOptions } from '../../api';
 import { SelectPicker, toPickerOptions } from '../shared';
 
 const useStyles = makeStyles(theme => ({
@@ -18,8 +18,8 @@ const useStyles = makeStyles(theme => ({
  * branch of the report name.
  */
 export function ReportPickers(props: {
-  summary: QualitySummary;
-  onChange: (selection: QualitySummaryOptions) => void;
+  summary: CoverageSummary;
+  onChange: (selection: CoverageSummaryOptions) => void;
 }) {
   const classes = useStyles();
   const { summary, onChange } = props;

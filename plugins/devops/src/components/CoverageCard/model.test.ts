@@ -1,4 +1,4 @@
-import { makeSummary } from '../../__fixtures__/qualitySummary';
+import { makeSummary } from '../../__fixtures__/coverageSummary';
 import {
   buildUploadCommand,
   describeDelta,

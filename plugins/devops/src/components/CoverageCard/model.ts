@@ -9,7 +9,7 @@ import {
   CoverageTrendPoint,
   FlakyTest,
   GateSource,
-  QualitySummary,
+  CoverageSummary,
   ReportFormat,
   TestOutcome,
   TestTrendPoint,
@@ -40,7 +40,7 @@ export const GATE_SOURCE_LABELS: Record<GateSource, string> = {
 };
 
 /** True when at least one coverage or test report exists for the selected series. */
-export function hasAnyReport(summary: QualitySummary): boolean {
+export function hasAnyReport(summary: CoverageSummary): boolean {
   return summary.coverage.latest !== null || summary.tests.latest !== null;
 }
 
@@ -93,7 +93,7 @@ export type CoverageFigure = {
 
 /** The four coverage figures of the latest report, in a fixed order; empty without a report. */
 export function toCoverageFigures(
-  coverage: QualitySummary['coverage'],
+  coverage: CoverageSummary['coverage'],
 ): CoverageFigure[] {
   const latest = coverage.latest;
   if (!latest) {
@@ -221,7 +221,7 @@ export interface TestRunView {
 
 /** The latest test run, or `null` when no test report exists. */
 export function toTestRunView(
-  tests: QualitySummary['tests'],
+  tests: CoverageSummary['tests'],
 ): TestRunView | null {
   const latest = tests.latest;
   if (!latest?.tests) {

@@ -1,7 +1,7 @@
 import {
   makeEmptySummary,
   makeSummary,
-} from '../../__fixtures__/qualitySummary';
+} from '../../__fixtures__/coverageSummary';
 import { summarizeCoverage } from './summary';
 
 describe('summarizeCoverage', () => {

@@ -1,7 +1,7 @@
 /*
  * The coverage area's row on the DevOps summary card.
  */
-import { QualitySummary } from '@devops-growth/backstage-plugin-devops-common';
+import { CoverageSummary } from '@devops-growth/backstage-plugin-devops-common';
 import {
   AreaSummary,
   formatPercent,
@@ -10,7 +10,7 @@ import {
 } from '../shared';
 
 /** The coverage area: the quality gate, the gate's metric and the worst recommendation. */
-export function summarizeCoverage(summary: QualitySummary): AreaSummary {
+export function summarizeCoverage(summary: CoverageSummary): AreaSummary {
   const { coverage, tests } = summary;
   const [worst] = sortRecommendations(summary.recommendations);
   const flaky = tests.flaky.length;
@@ -39,7 +39,7 @@ export function summarizeCoverage(summary: QualitySummary): AreaSummary {
     figures.push(`${formatPercent(tests.passRate)} of tests passed`);
   }
   const gate: Record<
-    QualitySummary['coverage']['gate']['status'],
+    CoverageSummary['coverage']['gate']['status'],
     Pick<AreaSummary, 'state' | 'tone'>
   > = {
     passed: { state: 'Gate passed', tone: 'ok' },
@@ -58,10 +58,10 @@ export function summarizeCoverage(summary: QualitySummary): AreaSummary {
   };
 }
 
-/** The coverage area on the summary card: the same quality summary the card reads. */
-export const coverageSummaryArea: SummaryArea<QualitySummary> = {
+/** The coverage area on the summary card: the same coverage summary the card reads. */
+export const coverageSummaryArea: SummaryArea<CoverageSummary> = {
   area: 'coverage',
   title: 'Coverage & tests',
-  load: (api, entityRef) => api.getQualitySummary(entityRef),
+  load: (api, entityRef) => api.getCoverageSummary(entityRef),
   summarize: summarizeCoverage,
 };

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeEntity } from '../../__fixtures__/qualitySummary';
+import { makeEntity } from '../../__fixtures__/coverageSummary';
 import {
   makeLoadTestRun,
   makePerformanceSummary,

@@ -3,7 +3,7 @@ import {
   devopsLoadTestCreatePermission,
   devopsPerformanceTargetsUpdatePermission,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { makeEntity } from '../../__fixtures__/qualitySummary';
+import { makeEntity } from '../../__fixtures__/coverageSummary';
 import { makePerformanceSummary } from '../../__fixtures__/performanceSummary';
 import {
   performanceApiWith,

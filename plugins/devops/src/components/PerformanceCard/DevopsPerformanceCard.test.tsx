@@ -4,7 +4,7 @@ import {
   PerformanceSummary,
   PerformanceWindow,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { makeEntity } from '../../__fixtures__/qualitySummary';
+import { makeEntity } from '../../__fixtures__/coverageSummary';
 import {
   makeEmptyPerformanceSummary,
   makePerformancePoint,

@@ -1,7 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
   DEVOPS_MONITORING_ANNOTATION,
-  QualitySummary,
+  CoverageSummary,
   ReportSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../api';
@@ -65,8 +65,8 @@ export const testReport: ReportSummary = {
 };
 
 export function makeSummary(
-  overrides: Partial<QualitySummary> = {},
-): QualitySummary {
+  overrides: Partial<CoverageSummary> = {},
+): CoverageSummary {
   return {
     entityRef: 'component:default/payments',
     reportName: 'unit',
@@ -171,7 +171,7 @@ export function makeSummary(
   };
 }
 
-export function makeEmptySummary(): QualitySummary {
+export function makeEmptySummary(): CoverageSummary {
   const summary = makeSummary();
   return {
     ...summary,
@@ -203,16 +203,16 @@ export function makeEmptySummary(): QualitySummary {
 
 /** A DevOps API whose summary comes from `impl` (by default the full summary above). */
 /**
- * A `DevopsApi` whose methods are jest mocks: the quality summary from `impl`, the performance
+ * A `DevopsApi` whose methods are jest mocks: the coverage summary from `impl`, the performance
  * methods from `overrides` or else answering with the fixtures of `performanceSummary.ts`.
  */
 export function mockDevopsApi(
-  impl: DevopsApi['getQualitySummary'] = async () => makeSummary(),
+  impl: DevopsApi['getCoverageSummary'] = async () => makeSummary(),
   overrides: Partial<DevopsApi> = {},
 ): jest.Mocked<DevopsApi> {
   const summary = makePerformanceSummary();
   return {
-    getQualitySummary: jest.fn(impl),
+    getCoverageSummary: jest.fn(impl),
     getPerformanceSummary: jest.fn(
       overrides.getPerformanceSummary ?? (async () => summary),
     ),

@@ -1,19 +1,19 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { devopsApiRef, QualitySummaryOptions } from '../../api';
+import { devopsApiRef, CoverageSummaryOptions } from '../../api';
 
-/** Loads the quality summary of an entity for the selected report name and branch. */
-export function useQualitySummary(
+/** Loads the coverage summary of an entity for the selected report name and branch. */
+export function useCoverageSummary(
   entityRef: CompoundEntityRef,
-  selection: QualitySummaryOptions,
+  selection: CoverageSummaryOptions,
 ) {
   const devopsApi = useApi(devopsApiRef);
   const { kind, namespace, name } = entityRef;
   const { report, branch } = selection;
   return useAsyncRetry(
     () =>
-      devopsApi.getQualitySummary(
+      devopsApi.getCoverageSummary(
         { kind, namespace, name },
         { report, branch },
       ),

@@ -1,9 +1,11 @@
 import {
   AuditorService,
   AuditorServiceEvent,
+  BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
+import { EntityAccess } from './access';
 
 /**
  * Runs a mutation inside an audit event: the event is opened with what the request asked for,
@@ -36,4 +38,24 @@ export async function withAudit<T>(
     await auditorEvent.fail({ error: error as Error });
     throw error;
   }
+}
+
+/**
+ * A mutation by a user or a service, as every area's routes run one: the caller's credentials
+ * (401 without them), then the mutation inside its audit event (see {@link withAudit}).
+ */
+export async function auditedMutation<T>(
+  deps: { access: EntityAccess; auditor: AuditorService },
+  request: Request,
+  event: { eventId: string; meta?: JsonObject },
+  mutation: (
+    credentials: BackstageCredentials,
+  ) => Promise<{ result: T; meta?: JsonObject }>,
+): Promise<T> {
+  const credentials = await deps.access.httpAuth.credentials(request, {
+    allow: ['user', 'service'],
+  });
+  return withAudit(deps.auditor, { ...event, request }, () =>
+    mutation(credentials),
+  );
 }

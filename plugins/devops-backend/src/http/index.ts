@@ -1,5 +1,5 @@
 export { EntityAccess } from './access';
 export type { EntityRouteParams } from './access';
-export { withAudit } from './audit';
+export { auditedMutation, withAudit } from './audit';
 export { parseRequest } from './parse';
 export { entityRefSchema, environmentSchema, textSchema } from './rules';

@@ -13,7 +13,7 @@ import {
   entityRefSchema,
   parseRequest,
   textSchema,
-  withAudit,
+  auditedMutation,
 } from '../../http';
 import { requestBody } from '../../reports/body';
 import { AreaContext } from '../types';
@@ -71,7 +71,7 @@ export function createCoverageRouter(
   service: CoverageService,
   options: { maxBodySize: number },
 ): express.Router {
-  const { access, auditor } = context;
+  const { access } = context;
   const { httpAuth } = access;
   const router = Router();
 
@@ -94,14 +94,11 @@ export function createCoverageRouter(
   });
 
   router.post('/reports', async (req: Request, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const report = await withAudit(
-      auditor,
+    const report = await auditedMutation(
+      context,
+      req,
       {
         eventId: 'report-upload',
-        request: req,
         meta: {
           entityRef: String(req.query.entity ?? ''),
           format: String(req.query.format ?? ''),
@@ -110,7 +107,7 @@ export function createCoverageRouter(
           branch: String(req.query.branch ?? ''),
         },
       },
-      async () => {
+      async credentials => {
         const query = parseRequest(
           uploadQuerySchema,
           req.query,

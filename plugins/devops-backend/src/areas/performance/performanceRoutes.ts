@@ -9,7 +9,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { environmentSchema, parseRequest, withAudit } from '../../http';
+import { auditedMutation, environmentSchema, parseRequest } from '../../http';
 import { AreaContext } from '../types';
 import { PerformanceService } from './PerformanceService';
 
@@ -32,7 +32,7 @@ export function createPerformanceRouter(
   context: Pick<AreaContext, 'access' | 'auditor'>,
   service: PerformanceService,
 ): express.Router {
-  const { access, auditor } = context;
+  const { access } = context;
   const { httpAuth } = access;
   const router = Router();
   const base = '/entities/:kind/:namespace/:name/performance';
@@ -71,17 +71,14 @@ export function createPerformanceRouter(
   });
 
   router.put(`${base}/targets`, jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const answer = await withAudit(
-      auditor,
+    const answer = await auditedMutation(
+      context,
+      req,
       {
         eventId: 'performance-targets-update',
-        request: req,
         meta: { entityRef: entityOf(req), changes: req.body?.changes },
       },
-      async () => {
+      async credentials => {
         const body = parseRequest(
           performanceTargetsChangeSchema,
           req.body,
@@ -163,14 +160,11 @@ export function createPerformanceRouter(
     .strict();
 
   router.post(`${base}/load-tests`, jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const run = await withAudit(
-      auditor,
+    const run = await auditedMutation(
+      context,
+      req,
       {
         eventId: 'load-test-start',
-        request: req,
         meta: {
           entityRef: entityOf(req),
           environment: req.body?.environment,
@@ -178,7 +172,7 @@ export function createPerformanceRouter(
           connections: req.body?.connections,
         },
       },
-      async () => {
+      async credentials => {
         const body = parseRequest(
           loadTestBodySchema,
           req.body ?? {},

@@ -41,10 +41,23 @@ describe('loadOpeningSummary', () => {
     expect(load.mock.calls).toEqual([['1h'], ['24h']]);
   });
 
-  it('ends on the longest window when none holds enough', async () => {
-    const load = jest.fn(async (w: PerformanceWindow) => summaryWith(w, 2));
-    expect((await loadOpeningSummary(load)).window).toBe('30d');
+  it('opens on the fullest window, the shorter on a tie, when none holds enough', async () => {
+    // a service's first minutes: two raw samples, no roll-ups yet for 7 d and 30 d
+    const first: Record<PerformanceWindow, number> = {
+      '1h': 2,
+      '24h': 1,
+      '7d': 0,
+      '30d': 0,
+    };
+    const load = jest.fn(async (w: PerformanceWindow) =>
+      summaryWith(w, first[w]),
+    );
+    expect((await loadOpeningSummary(load)).window).toBe('1h');
     expect(load).toHaveBeenCalledTimes(4);
+    const tie = jest.fn(async (w: PerformanceWindow) =>
+      summaryWith(w, w === '1h' ? 0 : 3),
+    );
+    expect((await loadOpeningSummary(tie)).window).toBe('24h');
   });
 });
 

@@ -51,17 +51,22 @@ export function holdsEnoughPoints(summary: PerformanceSummary): boolean {
 
 /**
  * Loads the summary of the shortest window that holds at least {@link MIN_OPENING_POINTS}
- * points, trying the windows from the shortest; the longest when none does.
+ * points, trying the windows from the shortest. When none does (a service's first minutes, when
+ * the longer windows' roll-ups do not exist yet), the window with the most points, the shorter on
+ * a tie: opening on an empty 30-day chart next to a current sample reads as "no data".
  */
 export async function loadOpeningSummary(
   load: (window: PerformanceWindow) => Promise<PerformanceSummary>,
 ): Promise<PerformanceSummary> {
-  let summary: PerformanceSummary | undefined;
+  let fullest: PerformanceSummary | undefined;
   for (const candidate of PERFORMANCE_WINDOWS) {
-    summary = await load(candidate);
+    const summary = await load(candidate);
     if (holdsEnoughPoints(summary)) {
       return summary;
     }
+    if (!fullest || summary.series.length > fullest.series.length) {
+      fullest = summary;
+    }
   }
-  return summary!;
+  return fullest!;
 }

@@ -7,6 +7,7 @@ import {
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Request } from 'express';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -14,6 +15,7 @@ import {
 import {
   DEVOPS_MONITORING_ANNOTATION,
   DevopsArea,
+  devopsReadPermission,
   isDevopsAreaEnabled,
 } from '@devops-growth/backstage-plugin-devops-common';
 
@@ -85,6 +87,21 @@ export class EntityAccess {
       );
     }
     return entity;
+  }
+
+  /**
+   * What every read of an area's entity route does: the caller's credentials, the read
+   * permission, and the entity of `/entities/:kind/:namespace/:name/<area>`, which must enable
+   * the area.
+   */
+  async readAreaEntity(request: Request, area: DevopsArea): Promise<Entity> {
+    const credentials = await this.deps.httpAuth.credentials(request);
+    await this.authorize(credentials, devopsReadPermission);
+    return this.loadAreaEntity(
+      request.params as unknown as EntityRouteParams,
+      credentials,
+      area,
+    );
   }
 
   /** The user or service a change is recorded for. */

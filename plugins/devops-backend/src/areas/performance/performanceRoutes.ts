@@ -2,14 +2,18 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   devopsLoadTestCreatePermission,
   devopsPerformanceTargetsUpdatePermission,
-  devopsReadPermission,
   PERFORMANCE_WINDOWS,
   performanceTargetsChangeSchema,
 } from '@devops-growth/backstage-plugin-devops-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { auditedMutation, environmentSchema, parseRequest } from '../../http';
+import {
+  auditedMutation,
+  EntityRouteParams,
+  environmentSchema,
+  parseRequest,
+} from '../../http';
 import { AreaContext } from '../types';
 import { PerformanceService } from './PerformanceService';
 
@@ -33,40 +37,23 @@ export function createPerformanceRouter(
   service: PerformanceService,
 ): express.Router {
   const { access } = context;
-  const { httpAuth } = access;
   const router = Router();
   const base = '/entities/:kind/:namespace/:name/performance';
   const entityOf = (req: express.Request) =>
-    stringifyEntityRef({
-      kind: req.params.kind,
-      namespace: req.params.namespace,
-      name: req.params.name,
-    });
+    stringifyEntityRef(req.params as unknown as EntityRouteParams);
 
   router.get(base, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
     const query = parseRequest(
       summaryQuerySchema,
       req.query,
       'performance query',
     );
-    await access.authorize(credentials, devopsReadPermission);
-    const entity = await access.loadAreaEntity(
-      req.params,
-      credentials,
-      'performance',
-    );
+    const entity = await access.readAreaEntity(req, 'performance');
     res.json(await service.getSummary(entity, query));
   });
 
   router.get(`${base}/targets`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await access.authorize(credentials, devopsReadPermission);
-    const entity = await access.loadAreaEntity(
-      req.params,
-      credentials,
-      'performance',
-    );
+    const entity = await access.readAreaEntity(req, 'performance');
     res.json(await service.getTargetsWithHistory(entity));
   });
 
@@ -108,29 +95,17 @@ export function createPerformanceRouter(
   });
 
   router.get(`${base}/load-tests`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
     const query = parseRequest(
       listQuerySchema,
       req.query,
       'load test list query',
     );
-    await access.authorize(credentials, devopsReadPermission);
-    const entity = await access.loadAreaEntity(
-      req.params,
-      credentials,
-      'performance',
-    );
+    const entity = await access.readAreaEntity(req, 'performance');
     res.json({ items: await service.listLoadTests(entity, query) });
   });
 
   router.get(`${base}/load-tests/:id`, async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    await access.authorize(credentials, devopsReadPermission);
-    const entity = await access.loadAreaEntity(
-      req.params,
-      credentials,
-      'performance',
-    );
+    const entity = await access.readAreaEntity(req, 'performance');
     res.json(await service.getLoadTest(entity, req.params.id));
   });
 

@@ -1,5 +1,5 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
 import {
   DEVOPS_LOAD_TEST_URL_ANNOTATION,
   EffectivePerformanceTargets,
@@ -11,7 +11,6 @@ import {
   PerformanceWindow,
   parseEnvironmentUrls,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { AllowedHosts } from '../../egress/AllowedHosts';
 import {
   detectBreaches,
   detectRegressions,
@@ -83,7 +82,6 @@ export class PerformanceService {
   private readonly runner: LoadTestRunner;
   private readonly registry: MetricsProviderRegistry;
   private readonly settings: PerformanceAnalysisSettings;
-  private readonly allowedHosts: AllowedHosts;
   private readonly now: () => Date;
 
   constructor(deps: {
@@ -93,7 +91,6 @@ export class PerformanceService {
     runner: LoadTestRunner;
     registry: MetricsProviderRegistry;
     settings: PerformanceAnalysisSettings;
-    allowedHosts: AllowedHosts;
     now?: () => Date;
   }) {
     this.samples = deps.samples;
@@ -102,7 +99,6 @@ export class PerformanceService {
     this.runner = deps.runner;
     this.registry = deps.registry;
     this.settings = deps.settings;
-    this.allowedHosts = deps.allowedHosts;
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -182,20 +178,24 @@ export class PerformanceService {
         `'${entityRef}' declares no load-test endpoint${declaredFor}: set the annotation ${DEVOPS_LOAD_TEST_URL_ANNOTATION}`,
       );
     }
-    const refused = this.allowedHosts.check(url);
-    if (refused) {
-      throw new InputError(
-        `The load-test endpoint of '${entityRef}' for '${environment}' (${url}) may not be loaded: ${refused}`,
-      );
+    try {
+      // The runner checks the host against devops.allowedHosts, resolves and pins it.
+      return await this.runner.start({
+        entityRef,
+        environment,
+        url,
+        startedBy: actor,
+        durationSeconds: request.durationSeconds,
+        connections: request.connections,
+      });
+    } catch (error) {
+      if (isError(error) && error.name === 'InputError') {
+        throw new InputError(
+          `The load-test endpoint of '${entityRef}' for '${environment}' (${url}) may not be loaded: ${error.message}`,
+        );
+      }
+      throw error;
     }
-    return this.runner.start({
-      entityRef,
-      environment,
-      url,
-      startedBy: actor,
-      durationSeconds: request.durationSeconds,
-      connections: request.connections,
-    });
   }
 
   async getTargets(

@@ -65,7 +65,6 @@ export async function createPerformanceArea(
     runner,
     registry,
     settings,
-    allowedHosts: context.allowedHosts,
   });
   return {
     service,

@@ -19,6 +19,7 @@ import { AllowedHosts } from './egress/AllowedHosts';
 import { EntityAccess } from './http';
 import { builtInReportParsers } from './reports/parsers';
 import { ReportParserRegistry } from './reports/ReportParserRegistry';
+import { createReportsRouter } from './reports/reportsRoutes';
 import { createRouter } from './router';
 
 /**
@@ -71,14 +72,7 @@ export const devopsPlugin = createBackendPlugin({
         parsers.add(...builtInReportParsers(), ...moduleParsers);
 
         const areas = [
-          createCoverageArea(context, {
-            parsers,
-            maxBodySize: readOptionalByteSize(
-              config,
-              'devops.reports.maxBodySize',
-              '64mb',
-            ),
-          }),
+          createCoverageArea(context),
           await createPerformanceArea(context, {
             moduleProviders: moduleMetricsProviders,
           }),
@@ -90,7 +84,16 @@ export const devopsPlugin = createBackendPlugin({
         }
 
         deps.permissionsRegistry.addPermissions(devopsPermissions);
-        httpRouter.use(createRouter(areas));
+        const reports = createReportsRouter(context, {
+          parsers,
+          sinks: areas.flatMap(area => area.reportSinks ?? []),
+          maxBodySize: readOptionalByteSize(
+            config,
+            'devops.reports.maxBodySize',
+            '64mb',
+          ),
+        });
+        httpRouter.use(createRouter([reports, ...areas.map(a => a.router)]));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,15 +1,14 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import { DevopsAreaParts } from './areas/types';
 
-/** `/api/devops`: the health check, then each area's routes. */
-export function createRouter(areas: DevopsAreaParts[]): express.Router {
+/** `/api/devops`: the health check, then the reports route and each area's routes. */
+export function createRouter(routers: express.Router[]): express.Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  for (const area of areas) {
-    router.use(area.router);
+  for (const child of routers) {
+    router.use(child);
   }
   return router;
 }

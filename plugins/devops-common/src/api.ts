@@ -2,7 +2,7 @@ import {
   CoverageMetric,
   CoverageTotals,
   ReportFormat,
-  ReportKind,
+  CoverageReportKind,
   TestOutcome,
   TestTotals,
 } from './coverage';
@@ -11,7 +11,7 @@ import {
 export interface ReportSummary {
   id: string;
   entityRef: string;
-  kind: ReportKind;
+  kind: CoverageReportKind;
   /** A built-in {@link ReportFormat} or one added by a parser module. */
   format: string;
   /** Report name, so that one entity can hold several (for example `unit`, `e2e`). */
@@ -42,7 +42,7 @@ export type RecommendationPriority = 'high' | 'medium' | 'low';
 export interface Recommendation {
   /** Stable identifier of the rule, for example `coverage.below-gate`. */
   id: string;
-  area: 'coverage' | 'tests' | 'performance';
+  area: 'coverage' | 'tests' | 'performance' | 'security';
   priority: RecommendationPriority;
   title: string;
   description: string;

@@ -14,11 +14,18 @@ export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 export type TestFormat = (typeof TEST_FORMATS)[number];
 /** @public */
 export type ReportFormat = CoverageFormat | TestFormat;
-/** What a report holds. @public */
-export type ReportKind = 'coverage' | 'tests';
+/**
+ * What a report holds: coverage and test results (the coverage area), scanner findings and
+ * security events (the security area).
+ * @public
+ */
+export type ReportKind = 'coverage' | 'tests' | 'findings' | 'security-events';
+
+/** The kinds of report the coverage area stores. @public */
+export type CoverageReportKind = 'coverage' | 'tests';
 
 /** The report kind a format belongs to. @public */
-export function reportKindOf(format: ReportFormat): ReportKind {
+export function reportKindOf(format: ReportFormat): CoverageReportKind {
   return (TEST_FORMATS as readonly string[]).includes(format)
     ? 'tests'
     : 'coverage';

@@ -10,3 +10,5 @@ export * from './api';
 export * from './performance';
 export * from './performanceTargets';
 export * from './text';
+export * from './security';
+export * from './securityAnnotations';

@@ -1,3 +1,4 @@
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
@@ -37,10 +38,35 @@ export const devopsLoadTestCreatePermission = createPermission({
   attributes: { action: 'create' },
 });
 
+/**
+ * Change the status of a security finding (accept the risk, mark a false positive, reopen).
+ * A resource permission on the catalog entity the finding belongs to, so a policy can limit it
+ * to the owners with the catalog's own conditions (`isEntityOwner`).
+ * @public
+ */
+export const devopsSecurityFindingUpdatePermission = createPermission({
+  name: 'devops.security.finding.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Change the status of a runtime threat (acknowledge, mitigated, false positive, reopen). A
+ * resource permission on the catalog entity.
+ * @public
+ */
+export const devopsSecurityThreatUpdatePermission = createPermission({
+  name: 'devops.security.threat.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission the DevOps plugins declare. @public */
 export const devopsPermissions = [
   devopsReportCreatePermission,
   devopsReadPermission,
   devopsPerformanceTargetsUpdatePermission,
   devopsLoadTestCreatePermission,
+  devopsSecurityFindingUpdatePermission,
+  devopsSecurityThreatUpdatePermission,
 ];

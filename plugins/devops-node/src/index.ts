@@ -7,3 +7,4 @@
 export * from './parsers';
 export * from './metrics';
 export * from './config';
+export * from './compliance';

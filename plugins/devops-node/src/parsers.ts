@@ -2,7 +2,9 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import {
   CoverageTotals,
   FileCoverage,
+  FindingCategory,
   ReportKind,
+  SecuritySeverity,
   TestCaseResult,
 } from '@devops-growth/backstage-plugin-devops-common';
 
@@ -19,8 +21,108 @@ export interface ParsedTestReport {
   cases: TestCaseResult[];
 }
 
+/**
+ * One finding of a scanner, as read from its report. Texts are bounded by the parser (messages
+ * to 4,000 characters, snippets to 2,000), so a 100 MB report stays a bounded set of findings.
+ * @public
+ */
+export interface ParsedFinding {
+  /** The rule, check or advisory id (`security/detect-eval-with-expression`, `CVE-2021-44228`). */
+  ruleId: string;
+  /** Short title: the rule's short description, else the message's first line. */
+  title: string;
+  message: string;
+  category: FindingCategory;
+  /** Mapped with `severityFromScore`, `severityFromSarifLevel` or `severityFromLabel` (-common). */
+  severity: SecuritySeverity;
+  /** The tool's own severity word or score, as written. */
+  toolSeverity: string;
+  /** Where in the code; `null` for findings with no file (a vulnerable package of an image). */
+  location: { path: string; line: number | null } | null;
+  /** The flagged source text, when the report carries it (SARIF `region.snippet.text`). */
+  snippet?: string;
+  /** SARIF `partialFingerprints`, as the tool wrote them. */
+  partialFingerprints?: Record<string, string>;
+  package?: {
+    name: string;
+    version: string | null;
+    fixedVersion: string | null;
+  };
+  advisory?: { id: string; url: string | null; cvssScore: number | null };
+  helpUri?: string | null;
+}
+
+/**
+ * One run of one tool: SARIF `runs[]`, or the whole report of npm audit or Trivy. Findings of a
+ * run only fix findings of earlier runs of the same tool and category (for the same entity and
+ * branch).
+ * @public
+ */
+export interface ParsedFindingsRun {
+  tool: { name: string; version: string | null };
+  /** SARIF `automationDetails.id` (its category part), or '' when the run names none. */
+  category: string;
+  findings: ParsedFinding[];
+  /** Tool failures reported by the run (SARIF `toolExecutionNotifications` of level error). */
+  toolErrors: string[];
+}
+
+/** What a scanner-report parser produces (SARIF, npm audit, Trivy). @public */
+export interface ParsedFindingsReport {
+  kind: 'findings';
+  runs: ParsedFindingsRun[];
+}
+
+/** Attack classes of security events, from WAF rule ids and tags or the event's own type. @public */
+export const SECURITY_EVENT_TYPES = [
+  'sql-injection',
+  'xss',
+  'command-injection',
+  'path-traversal',
+  'file-inclusion',
+  'code-injection',
+  'protocol-violation',
+  'scanner',
+  'auth-failure',
+  'other',
+] as const;
 /** @public */
-export type ParsedReport = ParsedCoverageReport | ParsedTestReport;
+export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];
+
+/** One event of a WAF or IDS. @public */
+export interface ParsedSecurityEvent {
+  /** The producer's id (ModSecurity's `transaction_id`), for de-duplication; `null` when none. */
+  id: string | null;
+  at: Date;
+  /** The producer, for example `modsecurity`. */
+  source: string;
+  type: SecurityEventType;
+  severity: SecuritySeverity;
+  /** True when the request was refused (intercepted, 403). */
+  blocked: boolean;
+  clientIp: string | null;
+  /** Method and URI as received, bounded to 2,000 characters. */
+  request: string | null;
+  /** The rules that fired (attack rules, not the blocking verdict), deduplicated. */
+  ruleIds: string[];
+  /** The first rule message or the event's own message, bounded. */
+  message: string;
+  /** Environment the event names, when it names one. */
+  environment?: string;
+}
+
+/** What a security-event parser produces (ModSecurity audit log, the DevOps event format). @public */
+export interface ParsedSecurityEventsReport {
+  kind: 'security-events';
+  events: ParsedSecurityEvent[];
+}
+
+/** @public */
+export type ParsedReport =
+  | ParsedCoverageReport
+  | ParsedTestReport
+  | ParsedFindingsReport
+  | ParsedSecurityEventsReport;
 
 /**
  * Turns an uploaded report into summaries. Parsers read the body as a stream of chunks and must

@@ -11,6 +11,7 @@ import express from 'express';
 import { Knex } from 'knex';
 import { AllowedHosts } from '../egress/AllowedHosts';
 import { EntityAccess } from '../http';
+import { ReportSink } from '../reports/ReportSink';
 
 /** What every area is built from: core services, the migrated database, the shared HTTP kit. */
 export interface AreaContext {
@@ -37,4 +38,6 @@ export interface AreaTask {
 export interface DevopsAreaParts {
   router: express.Router;
   tasks: AreaTask[];
+  /** The report kinds the area stores, if it takes reports through `POST /reports`. */
+  reportSinks?: ReportSink[];
 }

@@ -11,6 +11,7 @@ import { Request } from 'express';
 import {
   AuthorizeResult,
   BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   DEVOPS_MONITORING_ANNOTATION,
@@ -54,6 +55,28 @@ export class EntityAccess {
     });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+  }
+
+  /**
+   * A resource permission on a catalog entity (`resourceType: 'catalog-entity'`), so a policy
+   * can decide with the catalog's conditions (`isEntityOwner`, `hasAnnotation` ...). 403 naming
+   * the permission and the entity when denied.
+   */
+  async authorizeEntity(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entity: Entity,
+  ): Promise<void> {
+    const resourceRef = stringifyEntityRef(entity);
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${resourceRef}`,
+      );
     }
   }
 

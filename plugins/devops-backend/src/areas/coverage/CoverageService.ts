@@ -1,16 +1,13 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
-  DEVOPS_MONITORING_ANNOTATION,
   CoverageSummary,
   ReportSummary,
   coveragePct,
-  isDevopsAreaEnabled,
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { ReportParser } from '@devops-growth/backstage-plugin-devops-node';
 import { RequestBody } from '../../reports/body';
-import { ReportParserRegistry } from '../../reports/ReportParserRegistry';
+import { ReportUpload } from '../../reports/ReportSink';
 import {
   coverageDeltas,
   coverageTrend,
@@ -33,48 +30,15 @@ export const DEFAULT_REPORT_NAME = 'default';
 export class CoverageService {
   constructor(
     private readonly store: ReportStore,
-    private readonly parsers: ReportParserRegistry,
     private readonly settings: CoverageSettings,
   ) {}
-
-  /** The formats `POST /reports` reads. */
-  formats(): string[] {
-    return this.parsers.formats();
-  }
-
-  /** The parser of a format; an InputError naming the known formats otherwise. */
-  parserFor(format: string): ReportParser {
-    const parser = this.parsers.get(format);
-    if (!parser) {
-      throw new InputError(
-        `Unknown report format '${format}'; known formats: ${this.parsers
-          .formats()
-          .join(', ')}`,
-      );
-    }
-    return parser;
-  }
 
   /**
    * Parses an uploaded report as it streams in and stores it in one transaction; nothing is
    * stored when the body is empty or the report is malformed.
    */
-  async ingest(
-    entity: Entity,
-    upload: {
-      parser: ReportParser;
-      name?: string;
-      commitSha: string;
-      branch: string;
-    },
-    body: RequestBody,
-  ): Promise<ReportSummary> {
-    if (!isDevopsAreaEnabled(entity, 'coverage')) {
-      throw new InputError(
-        `Entity '${stringifyEntityRef(entity)}' does not enable the coverage area: set the annotation ` +
-          `${DEVOPS_MONITORING_ANNOTATION} to 'enabled' or a list including 'coverage'`,
-      );
-    }
+  async ingest(upload: ReportUpload, body: RequestBody): Promise<ReportSummary> {
+    const { entity } = upload;
     const parsed = await upload.parser.parse(body.chunks);
     if (body.state.bytes === 0) {
       throw new InputError('The report body is empty');
@@ -88,12 +52,18 @@ export class CoverageService {
       branch: upload.branch,
       sizeBytes: body.state.bytes,
     };
-    return parsed.kind === 'coverage'
-      ? this.store.insertCoverageReport(meta, {
-          ...parsed,
-          files: normalizeCoveragePaths(parsed.files),
-        })
-      : this.store.insertTestReport(meta, parsed);
+    if (parsed.kind === 'coverage') {
+      return this.store.insertCoverageReport(meta, {
+        ...parsed,
+        files: normalizeCoveragePaths(parsed.files),
+      });
+    }
+    if (parsed.kind === 'tests') {
+      return this.store.insertTestReport(meta, parsed);
+    }
+    throw new InputError(
+      `The ${upload.parser.format} report holds ${parsed.kind}, not coverage or test results`,
+    );
   }
 
   listReports(options: Parameters<ReportStore['listReports']>[0]) {

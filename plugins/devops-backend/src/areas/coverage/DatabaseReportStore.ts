@@ -4,7 +4,7 @@ import {
   CoverageMetric,
   CoverageTotals,
   FileCoverage,
-  ReportKind,
+  CoverageReportKind,
   ReportSummary,
   TestCaseResult,
   TestOutcome,
@@ -30,7 +30,7 @@ const MAX_MESSAGE_LENGTH = 2000;
 type ReportRow = {
   id: string;
   entity_ref: string;
-  kind: ReportKind;
+  kind: CoverageReportKind;
   format: string;
   name: string;
   commit_sha: string;
@@ -200,7 +200,7 @@ export class DatabaseReportStore implements ReportStore {
 
   async listReports(options: {
     entityRef: string;
-    kind?: ReportKind;
+    kind?: CoverageReportKind;
     name?: string;
     branch?: string;
     limit: number;
@@ -225,7 +225,7 @@ export class DatabaseReportStore implements ReportStore {
     entityRef: string,
   ): Promise<Array<ReportSeriesKey & { latestAt: string }>> {
     const rows: Array<{
-      kind: ReportKind;
+      kind: CoverageReportKind;
       name: string;
       branch: string;
       latest_at: Date | string | number;
@@ -361,7 +361,7 @@ export class DatabaseReportStore implements ReportStore {
   private baseRow(
     id: string,
     meta: NewReportMetadata,
-    kind: ReportKind,
+    kind: CoverageReportKind,
     itemCount: number,
   ) {
     return {

@@ -1,6 +1,6 @@
 import {
   FileCoverage,
-  ReportKind,
+  CoverageReportKind,
   ReportSummary,
   TestCaseResult,
   TestOutcome,
@@ -25,7 +25,7 @@ export interface NewReportMetadata {
 /** A series is every report of one entity, kind, report name and branch. */
 export interface ReportSeriesKey {
   entityRef: string;
-  kind: ReportKind;
+  kind: CoverageReportKind;
   name: string;
   branch: string;
 }
@@ -59,7 +59,7 @@ export interface ReportStore {
   /** Reports of an entity, newest first, optionally narrowed to one series. */
   listReports(options: {
     entityRef: string;
-    kind?: ReportKind;
+    kind?: CoverageReportKind;
     name?: string;
     branch?: string;
     limit: number;

@@ -1,6 +1,10 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { findControlCharacter } from '@devops-growth/backstage-plugin-devops-common';
+import express from 'express';
 import { z } from 'zod';
+
+/** The JSON body parser of every mutation route: small bodies only (status changes, targets). */
+export const jsonBody = express.json({ limit: '16kb' });
 
 /**
  * Text a request may carry, under the one control-character rule of `-common`: one-line values

@@ -7,6 +7,7 @@ import {
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { RequestBody } from '../../reports/body';
+import { parseUpload } from '../../reports/parseUpload';
 import { ReportUpload } from '../../reports/ReportSink';
 import {
   coverageDeltas,
@@ -39,10 +40,7 @@ export class CoverageService {
    */
   async ingest(upload: ReportUpload, body: RequestBody): Promise<ReportSummary> {
     const { entity } = upload;
-    const parsed = await upload.parser.parse(body.chunks);
-    if (body.state.bytes === 0) {
-      throw new InputError('The report body is empty');
-    }
+    const parsed = await parseUpload(upload, body);
     const meta = {
       // The catalog's spelling of the ref, whatever case the caller used.
       entityRef: stringifyEntityRef(entity),

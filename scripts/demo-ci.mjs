@@ -1,6 +1,7 @@
 // The demo's CI pipeline: waits for the backend and the demo entity, runs the demo service's own
 // tests with Node's test runner (LCOV + JUnit reporters), and uploads both reports through
-// POST /api/devops/reports with the static external-access token of app-config.demo.yaml.
+// POST /api/devops/reports with the static external-access token of app-config.demo.yaml; then
+// scans the service with ESLint's security rules and uploads the SARIF.
 // Runs the suite five times on the same commit: the suite has a genuinely timing-dependent test
 // that passes in about a third of the runs (measured: 35 of 110 on a quiet machine, 12 of 30 with
 // both cores busy), and a test that both passes and fails on one commit is flaky, so flaky-test
@@ -49,7 +50,8 @@ async function upload(format, file, commit, branch) {
     format,
     commit,
     branch,
-    name: 'unit',
+    // coverage and test reports carry a name; security reports are told apart by tool
+    ...(format === 'lcov' || format === 'junit' ? { name: 'unit' } : {}),
   })) {
     url.searchParams.set(k, v);
   }
@@ -149,6 +151,21 @@ async function main() {
         `${tests.tests.passed}/${tests.tests.total} tests passed -> uploaded ${coverage.id}, ${tests.id}`,
     );
   }
+  // The security scan: ESLint with its security rule set over the service, SARIF output
+  // (scripts/demo-scan.mjs), uploaded as CI would after the build.
+  const sarif = join(serviceDir, 'reports/eslint.sarif');
+  const scan = spawnSync(process.execPath, [join(root, 'scripts/demo-scan.mjs'), sarif], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (scan.status !== 0) {
+    throw new Error(`the security scan failed (exit ${scan.status}): ${scan.stderr}`);
+  }
+  const security = await upload('sarif', sarif, commit, branch);
+  log(
+    `security scan: ${security.itemCount} findings (${security.findings?.new ?? 0} new, ` +
+      `${security.findings?.fixed ?? 0} fixed) -> uploaded ${security.id}`,
+  );
   log(
     'done: open http://localhost:3000/catalog/default/component/demo-service/devops ' +
       '(push your own reports with the token in .devops-data/demo-token)',

@@ -5,6 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { devopsPermissions } from '@devops-growth/backstage-plugin-devops-common';
 import {
+  ComplianceCheck,
+  ComplianceFramework,
+  devopsComplianceExtensionPoint,
   devopsMetricsProvidersExtensionPoint,
   devopsReportParsersExtensionPoint,
   MetricsProvider,
@@ -40,6 +43,17 @@ export const devopsPlugin = createBackendPlugin({
     env.registerExtensionPoint(devopsMetricsProvidersExtensionPoint, {
       addProvider(...providers) {
         moduleMetricsProviders.push(...providers);
+      },
+    });
+
+    const moduleFrameworks: ComplianceFramework[] = [];
+    const moduleChecks: ComplianceCheck[] = [];
+    env.registerExtensionPoint(devopsComplianceExtensionPoint, {
+      addFramework(...frameworks) {
+        moduleFrameworks.push(...frameworks);
+      },
+      addCheck(...checks) {
+        moduleChecks.push(...checks);
       },
     });
 

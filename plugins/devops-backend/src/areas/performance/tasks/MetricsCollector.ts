@@ -7,14 +7,11 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import {
-  DEVOPS_MONITORING_ANNOTATION,
-  isDevopsAreaEnabled,
-} from '@devops-growth/backstage-plugin-devops-common';
-import {
   MetricsCollectionResult,
   MetricsProvider,
   MetricsSample,
 } from '@devops-growth/backstage-plugin-devops-node';
+import { readMonitoredEntityPages } from '../../monitoredEntities';
 import { MetricsProviderRegistry } from '../MetricsProviderRegistry';
 import {
   CollectionFailure,
@@ -28,14 +25,6 @@ import { CollectionTick, CollectionTickStore } from './CollectionTickStore';
  * seconds, or every interval when that is shorter): a run can start that much after its time.
  */
 const SCHEDULER_POLL_MS = 5000;
-
-/** The entity fields providers may rely on: everything else is left out of the catalog reads. */
-const ENTITY_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.annotations',
-];
 
 import {
   CollectionTickResult,
@@ -263,36 +252,23 @@ export class MetricsCollector {
   private async readShard(
     shard: number,
   ): Promise<{ entities: Map<string, Entity>; pages: number }> {
-    const credentials = await this.auth.getOwnServiceCredentials();
     const entities = new Map<string, Entity>();
-    let pages = 0;
-    let cursor: string | undefined;
-    do {
-      const response = await this.catalog.queryEntities(
-        cursor
-          ? { cursor, fields: ENTITY_FIELDS, limit: this.settings.pageSize }
-          : {
-              query: {
-                [`metadata.annotations.${DEVOPS_MONITORING_ANNOTATION}`]: {
-                  $exists: true,
-                },
-              },
-              fields: ENTITY_FIELDS,
-              limit: this.settings.pageSize,
-              totalItems: 'exclude',
-            },
-        { credentials },
-      );
-      pages += 1;
-      for (const entity of response.items) {
-        if (!isDevopsAreaEnabled(entity, 'performance')) continue;
-        const ref = stringifyEntityRef(entity);
-        if (shardOf(ref, this.settings.shards) === shard) {
-          entities.set(ref, entity);
+    const pages = await readMonitoredEntityPages(
+      {
+        catalog: this.catalog,
+        auth: this.auth,
+        area: 'performance',
+        pageSize: this.settings.pageSize,
+      },
+      items => {
+        for (const entity of items) {
+          const ref = stringifyEntityRef(entity);
+          if (shardOf(ref, this.settings.shards) === shard) {
+            entities.set(ref, entity);
+          }
         }
-      }
-      cursor = response.pageInfo.nextCursor;
-    } while (cursor);
+      },
+    );
     return { entities, pages };
   }
 

@@ -19,9 +19,19 @@ export interface PerformanceValues {
   cpuCores: number | null;
   /** Resident memory in bytes. */
   memoryBytes: number | null;
+  /**
+   * Responses with status 401 or 403 per second: what the threat detectors read for
+   * authentication-failure surges. `null` when the source has no status codes.
+   */
+  authFailureRps: number | null;
+  /** Responses with status 429 per second. `null` when the source has no status codes. */
+  rateLimitedRps: number | null;
 }
 
-/** Every key of {@link PerformanceValues}. @public */
+/**
+ * The metrics the Performance card charts and holds against targets: every key of
+ * {@link PerformanceValues} but the request-status rates. @public
+ */
 export const PERFORMANCE_METRICS = [
   'p50Ms',
   'p95Ms',
@@ -34,6 +44,27 @@ export const PERFORMANCE_METRICS = [
 
 /** One performance metric. @public */
 export type PerformanceMetric = (typeof PERFORMANCE_METRICS)[number];
+
+/**
+ * Rates of responses by status class, collected with the other metrics and read by the security
+ * area's threat detectors; not charted by the Performance card. @public
+ */
+export const REQUEST_STATUS_METRICS = [
+  'authFailureRps',
+  'rateLimitedRps',
+] as const;
+
+/** One request-status rate. @public */
+export type RequestStatusMetric = (typeof REQUEST_STATUS_METRICS)[number];
+
+/** Every key of {@link PerformanceValues}: what providers collect and the samples store. @public */
+export const COLLECTED_METRICS = [
+  ...PERFORMANCE_METRICS,
+  ...REQUEST_STATUS_METRICS,
+] as const;
+
+/** One collected metric. @public */
+export type CollectedMetric = (typeof COLLECTED_METRICS)[number];
 
 /** A point of a performance time series: raw samples, buckets of them, or hourly roll-ups. @public */
 export interface PerformancePoint extends PerformanceValues {

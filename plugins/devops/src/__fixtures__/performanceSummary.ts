@@ -23,6 +23,8 @@ export function makePerformancePoint(
     errorRate: 0.01,
     cpuCores: 0.3,
     memoryBytes: 250 * 1024 * 1024,
+    authFailureRps: 0.05,
+    rateLimitedRps: 0,
     ...overrides,
   };
 }
@@ -78,6 +80,8 @@ export function makePerformanceSummary(
       errorRate: 0.0123,
       cpuCores: 0.35,
       memoryBytes: 256 * 1024 * 1024,
+      authFailureRps: 0.05,
+      rateLimitedRps: 0,
     },
     targets: {
       targets: { p95Ms: 300, p99Ms: 400, errorRate: 0.01, minThroughput: 50 },

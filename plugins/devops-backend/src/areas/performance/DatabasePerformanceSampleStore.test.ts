@@ -26,6 +26,8 @@ const NO_VALUES: PerformanceValues = {
   errorRate: null,
   cpuCores: null,
   memoryBytes: null,
+  authFailureRps: null,
+  rateLimitedRps: null,
 };
 
 function sample(

@@ -1,5 +1,5 @@
 import {
-  PERFORMANCE_METRICS,
+  COLLECTED_METRICS,
   PerformancePoint,
   PerformanceStaleness,
 } from '@devops-growth/backstage-plugin-devops-common';
@@ -66,6 +66,8 @@ function toPoint(
     errorRate: rounded(row.error_rate, 6),
     cpuCores: rounded(row.cpu_cores, 4),
     memoryBytes: rounded(row.memory_bytes, 0),
+    authFailureRps: rounded(row.auth_failure_rps, 4),
+    rateLimitedRps: rounded(row.rate_limited_rps, 4),
   };
 }
 
@@ -89,7 +91,7 @@ export class DatabasePerformanceSampleStore implements PerformanceSampleStore {
         environment: sample.environment,
         at_ms: atMs,
       };
-      for (const metric of PERFORMANCE_METRICS) {
+      for (const metric of COLLECTED_METRICS) {
         row[COLUMN[metric]] = finiteOrNull(sample.values[metric]);
       }
       rows.set(

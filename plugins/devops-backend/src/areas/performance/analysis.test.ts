@@ -147,6 +147,8 @@ const point = (over: Partial<PerformancePoint>): PerformancePoint => ({
   errorRate: 0.001,
   cpuCores: null,
   memoryBytes: null,
+  authFailureRps: null,
+  rateLimitedRps: null,
   ...over,
 });
 

@@ -1,6 +1,6 @@
 import {
-  PERFORMANCE_METRICS,
-  PerformanceMetric,
+  COLLECTED_METRICS,
+  CollectedMetric,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { Knex } from 'knex';
 
@@ -21,8 +21,8 @@ export const SIX_HOURS = 'devops_perf_six_hours';
 export const SIX_HOURS_MS = 21_600_000;
 export const WATERMARKS = 'devops_perf_watermarks';
 
-/** The column of each metric, in both the raw and the hourly table. */
-export const COLUMN: Record<PerformanceMetric, string> = {
+/** The column of each metric, in the raw table and every roll-up table. */
+export const COLUMN: Record<CollectedMetric, string> = {
   p50Ms: 'p50_ms',
   p95Ms: 'p95_ms',
   p99Ms: 'p99_ms',
@@ -30,8 +30,10 @@ export const COLUMN: Record<PerformanceMetric, string> = {
   errorRate: 'error_rate',
   cpuCores: 'cpu_cores',
   memoryBytes: 'memory_bytes',
+  authFailureRps: 'auth_failure_rps',
+  rateLimitedRps: 'rate_limited_rps',
 };
-export const METRIC_COLUMNS = PERFORMANCE_METRICS.map(m => COLUMN[m]);
+export const METRIC_COLUMNS = COLLECTED_METRICS.map(m => COLUMN[m]);
 /** The columns of a roll-up row besides its key, and the upsert clause that replaces them. */
 export const ROLLUP_COLUMNS = [
   'sample_count',

@@ -288,6 +288,8 @@ export function deriveValues(
     errorRate: null,
     cpuCores: null,
     memoryBytes: current.memoryBytes,
+    authFailureRps: null,
+    rateLimitedRps: null,
   };
   const seconds = previous ? (current.at - previous.at) / 1000 : 0;
   if (!previous || !(seconds > 0)) {

@@ -3,6 +3,7 @@
 const http = require('node:http');
 const { setTimeout: sleep } = require('node:timers/promises');
 const client = require('prom-client');
+const { LoginService } = require('./login');
 const { priceOrder } = require('./pricing');
 const { QuoteCache } = require('./quoteCache');
 
@@ -41,7 +42,22 @@ async function stockLevel(sku, failureRate) {
   return hash;
 }
 
-const ROUTES = new Set(['/healthz', '/stock', '/quote']);
+const ROUTES = new Set(['/healthz', '/stock', '/quote', '/login']);
+
+/** `name:password,name:password` (the demo's load generator sets it) as a user map. */
+function parseUsers(text) {
+  const users = {};
+  for (const pair of (text ?? '').split(',')) {
+    const at = pair.indexOf(':');
+    if (at > 0) users[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return users;
+}
+
+function sendJson(res, status, body, headers = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -58,6 +74,9 @@ function createServer(options = {}) {
   const cache = new QuoteCache(options.cacheTtlMs ?? 30_000);
   const { registry, duration } = options.metrics ?? createMetrics();
   const failureRate = options.warehouseFailureRate ?? 0;
+  const login = new LoginService({ users: options.users ?? {}, ...options.login });
+  const evictions = setInterval(() => login.evictExpired(), 60_000);
+  evictions.unref();
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://localhost');
@@ -82,6 +101,25 @@ function createServer(options = {}) {
       const level = await stockLevel(sku, failureRate);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ sku, level }));
+      return true;
+    }
+    if (req.method === 'POST' && url.pathname === '/login') {
+      // Sign-in: 401 for a wrong name or password, 429 once a name had too many failures.
+      let credentials;
+      try {
+        credentials = JSON.parse(await readBody(req));
+      } catch {
+        sendJson(res, 400, { error: 'body is not JSON' });
+        return true;
+      }
+      const result = login.attempt(credentials?.username, credentials?.password);
+      if (result.outcome === 'limited') {
+        sendJson(res, 429, { error: 'too many failed attempts' }, { 'retry-after': String(result.retryAfterSeconds) });
+      } else if (result.outcome === 'invalid') {
+        sendJson(res, 401, { error: 'invalid user name or password' });
+      } else {
+        sendJson(res, 200, { user: credentials.username });
+      }
       return true;
     }
     if (req.method === 'POST' && url.pathname === '/quote') {
@@ -123,7 +161,7 @@ function createServer(options = {}) {
     return true;
   }
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     const stop = duration.startTimer({ method: req.method });
     const route = ROUTES.has(req.url.split('?')[0]) ? req.url.split('?')[0] : 'unmatched';
     handle(req, res).then(
@@ -141,15 +179,18 @@ function createServer(options = {}) {
       },
     );
   });
+  server.on('close', () => clearInterval(evictions));
+  return server;
 }
 
 if (require.main === module) {
   const port = Number(process.env.PORT ?? 8080);
   const warehouseFailureRate = Number(process.env.WAREHOUSE_FAILURE_RATE ?? 0.01);
   const logErrors = process.env.LOG_ERRORS !== '0';
-  createServer({ warehouseFailureRate, logErrors }).listen(port, () =>
+  const users = parseUsers(process.env.DEMO_USERS);
+  createServer({ warehouseFailureRate, logErrors, users }).listen(port, () =>
     console.log(`demo-service listening on ${port}`),
   );
 }
 
-module.exports = { createServer, createMetrics };
+module.exports = { createServer, createMetrics, parseUsers };

@@ -195,6 +195,8 @@ describe('ScrapeMetricsProvider', () => {
         throughput: null,
         errorRate: null,
         cpuCores: null,
+        authFailureRps: null,
+        rateLimitedRps: null,
       },
     });
     expect(first.samples[0].values.memoryBytes).toBeGreaterThan(1e6);
@@ -237,6 +239,9 @@ describe('ScrapeMetricsProvider', () => {
     expect(second.samples).toHaveLength(1);
     const values = second.samples[0].values;
     expect(values.errorRate).toBeCloseTo(0.1, 10);
+    // Statuses are labelled, none was 401, 403 or 429.
+    expect(values.authFailureRps).toBe(0);
+    expect(values.rateLimitedRps).toBe(0);
     // Cumulative: 0.025 → 0, 0.05 → 36, 0.1 → 36, 0.25 → 40. P50: rank 20 in (0.025, 0.05].
     expect(values.p50Ms).toBeCloseTo((0.025 + 0.025 * (20 / 36)) * 1000, 9);
     // P95: rank 38 in (0.1, 0.25]: 0.1 + 0.15 × 2/4.

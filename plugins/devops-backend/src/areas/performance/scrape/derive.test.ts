@@ -100,7 +100,92 @@ describe('deriveValues on prom-client registries', () => {
       errorRate: null,
       cpuCores: null,
       memoryBytes: null,
+      authFailureRps: 0,
+      rateLimitedRps: 0,
     });
+  });
+
+  it('counts 401 and 403 as authentication failures and 429 as rate limited, per second', async () => {
+    const { register, observe } = service();
+    // Before the first scrape: failures that must not count.
+    observe(500, 0.002, { route: '/login', status_code: '401' });
+    const before = snapshot(await register.metrics(), 100);
+    // In 20 s: 300 failed logins (a burst), 20 forbidden reads, 40 rate-limited logins, 100
+    // good requests and 4 server errors.
+    observe(300, 0.002, { route: '/login', status_code: '401' });
+    observe(20, 0.01, { route: '/admin', status_code: '403' });
+    observe(40, 0.001, { route: '/login', status_code: '429' });
+    observe(100, 0.02, { route: '/a', status_code: '200' });
+    observe(4, 0.02, { route: '/a', status_code: '500' });
+    const after = snapshot(await register.metrics(), 120);
+
+    const values = deriveValues(before, after);
+    expect(values.authFailureRps).toBeCloseTo(320 / 20, 10);
+    expect(values.rateLimitedRps).toBeCloseTo(40 / 20, 10);
+    expect(values.throughput).toBeCloseTo(464 / 20, 10);
+    // 401, 403 and 429 are client errors, not server errors.
+    expect(values.errorRate).toBeCloseTo(4 / 464, 10);
+  });
+
+  it('reads the status from a `code` or `status` label too', async () => {
+    for (const label of ['code', 'status']) {
+      const register = new Registry();
+      const histogram = new Histogram({
+        name: 'http_request_duration_seconds',
+        help: 'Duration of HTTP requests in seconds',
+        labelNames: ['handler', label],
+        registers: [register],
+      });
+      const before = snapshot(await register.metrics(), 0);
+      for (let i = 0; i < 30; i++) {
+        histogram.observe({ handler: '/login', [label]: '403' }, 0.01);
+      }
+      for (let i = 0; i < 10; i++) {
+        histogram.observe({ handler: '/login', [label]: '429' }, 0.01);
+      }
+      histogram.observe({ handler: '/', [label]: '200' }, 0.01);
+      const values = deriveValues(
+        before,
+        snapshot(await register.metrics(), 10),
+      );
+      expect([label, values.authFailureRps, values.rateLimitedRps]).toEqual([
+        label,
+        3,
+        1,
+      ]);
+    }
+  });
+
+  it('has no status rates when the histogram carries no status label', async () => {
+    const register = new Registry();
+    const histogram = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Duration of HTTP requests in seconds',
+      labelNames: ['route'],
+      registers: [register],
+    });
+    const before = snapshot(await register.metrics(), 0);
+    histogram.observe({ route: '/login' }, 0.01);
+    const values = deriveValues(before, snapshot(await register.metrics(), 1));
+    expect(values).toMatchObject({
+      throughput: 1,
+      errorRate: null,
+      authFailureRps: null,
+      rateLimitedRps: null,
+    });
+  });
+
+  it('takes the current counts of a restarted service as the increase of its 401s', async () => {
+    const old = service();
+    old.observe(900, 0.002, { route: '/login', status_code: '401' });
+    const before = snapshot(await old.register.metrics(), 0);
+    const restarted = service();
+    restarted.observe(50, 0.002, { route: '/login', status_code: '401' });
+    const values = deriveValues(
+      before,
+      snapshot(await restarted.register.metrics(), 10),
+    );
+    expect(values.authFailureRps).toBeCloseTo(5, 10);
   });
 });
 
@@ -115,6 +200,8 @@ describe('deriveValues on real fixtures', () => {
       errorRate: null,
       cpuCores: null,
       memoryBytes: 66670592,
+      authFailureRps: null,
+      rateLimitedRps: null,
     });
   });
 
@@ -127,6 +214,22 @@ describe('deriveValues on real fixtures', () => {
     // 20 + 3 + 1 + 1 requests in 5 s; 3 answered 503 (the 404 is not an error).
     expect(values.throughput).toBeCloseTo(25 / 5, 10);
     expect(values.errorRate).toBeCloseTo(3 / 25, 10);
+    // A status label, but no 401, 403 or 429 among them.
+    expect(values.authFailureRps).toBe(0);
+    expect(values.rateLimitedRps).toBe(0);
+  });
+
+  it('reads the demo service’s failed and rate-limited logins by status code', () => {
+    const values = deriveValues(
+      snapshotFromFamilies([], 0),
+      snapshot(fixture('real/demo-service-login.txt'), 10),
+    );
+    // In 10 s: 5 stock look-ups and 2 logins answered 200, 13 logins 401, 2 logins 429.
+    expect(values.throughput).toBeCloseTo(22 / 10, 10);
+    expect(values.authFailureRps).toBeCloseTo(13 / 10, 10);
+    expect(values.rateLimitedRps).toBeCloseTo(2 / 10, 10);
+    expect(values.errorRate).toBe(0);
+    expect(values.memoryBytes).toBe(67043328);
   });
 
   it('recognises the OpenTelemetry exporter’s stable histogram, in seconds', () => {

@@ -263,6 +263,16 @@ function isServerError(status: string) {
   return /^5(\d\d|xx)$/i.test(status.trim());
 }
 
+/** 401 (unauthenticated) and 403 (forbidden): what an authentication-failure surge shows. */
+function isAuthFailure(status: string) {
+  const code = status.trim();
+  return code === '401' || code === '403';
+}
+
+function isRateLimited(status: string) {
+  return status.trim() === '429';
+}
+
 /**
  * Derives the performance values of one target between two of its scrapes.
  *
@@ -275,6 +285,8 @@ function isServerError(status: string) {
  * - Throughput is requests per second; error rate the share of 5xx, `null` when no request
  *   happened in between or the histogram carries no status label; quantiles are `null` when
  *   no request happened.
+ * - The rates of 401/403 and of 429 responses are per second, from the same counts by status;
+ *   `null` when the histogram carries no status label, 0 when none was answered.
  */
 export function deriveValues(
   previous: ScrapeSnapshot | undefined,
@@ -309,6 +321,8 @@ export function deriveValues(
       : new Map<string, HistogramSeries>();
   let total = 0;
   let errors = 0;
+  let authFailures = 0;
+  let rateLimited = 0;
   let withStatus = false;
   const bucketIncrease = new Map<number, number>();
   for (const [key, series] of now.series) {
@@ -326,6 +340,10 @@ export function deriveValues(
       withStatus = true;
       if (isServerError(series.status)) {
         errors += delta;
+      } else if (isAuthFailure(series.status)) {
+        authFailures += delta;
+      } else if (isRateLimited(series.status)) {
+        rateLimited += delta;
       }
     }
     series.bounds.forEach((bound, i) => {
@@ -336,6 +354,10 @@ export function deriveValues(
     });
   }
   values.throughput = total / seconds;
+  if (withStatus) {
+    values.authFailureRps = authFailures / seconds;
+    values.rateLimitedRps = rateLimited / seconds;
+  }
   if (total > 0) {
     if (withStatus) {
       values.errorRate = errors / total;

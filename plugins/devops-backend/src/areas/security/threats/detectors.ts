@@ -1,0 +1,218 @@
+import { RequestPoint } from '../types';
+import { BaselineSettings, SurgeRule } from './settings';
+
+/**
+ * The robust statistics the metric detectors share: an entity's normal level from its own
+ * hourly roll-ups (median and MAD of the same hour of day over the past days), and a surge test
+ * of a current value against it.
+ *
+ * Method: the modified z-score of Iglewicz and Hoaglin ("How to Detect and Handle Outliers",
+ * ASQC Basic References in Quality Control vol. 16, 1993), (x - median) / (1.4826 MAD), where
+ * 1.4826 = 1 / Φ⁻¹(3/4) makes the MAD a consistent estimator of the standard deviation of
+ * normal data (Rousseeuw and Croux, "Alternatives to the Median Absolute Deviation", JASA 88,
+ * 1993; Leys et al., "Detecting outliers: Do not use standard deviation around the mean, use
+ * absolute deviation around the median", J. Exp. Soc. Psychol. 49, 2013). The seasonality is
+ * handled as in Twitter's Seasonal Hybrid ESD (Hochenbaum, Vallis and Kejariwal, "Automatic
+ * Anomaly Detection in the Cloud via Statistical Learning", arXiv:1704.07706, 2017), which
+ * also takes the median and MAD instead of mean and deviation after removing the daily
+ * period: here the period is removed by comparing with the same hour of day only.
+ */
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** 1 / Φ⁻¹(3/4): scales the MAD to the standard deviation of normal data. */
+export const MAD_SCALE = 1.4826;
+
+/** The median of `values` (not modified); NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The median absolute deviation around `center` (the median by default), unscaled. */
+export function medianAbsoluteDeviation(
+  values: readonly number[],
+  center: number = median(values),
+): number {
+  return median(values.map(v => Math.abs(v - center)));
+}
+
+/** What a rate detector reads from a point. */
+export type RateMetric = 'throughput' | 'authFailureRps' | 'authFailureShare';
+
+/** The metric of a point, `null` when the source did not report it. */
+export function metricValue(
+  point: RequestPoint,
+  metric: RateMetric,
+): number | null {
+  if (metric === 'authFailureShare') {
+    const f = point.authFailureRps;
+    const t = point.throughput;
+    if (f === null || t === null || !(t > 0)) return null;
+    return f / t;
+  }
+  const v = point[metric];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** An entity's normal level of a metric at one hour of day. */
+export interface Baseline {
+  median: number;
+  /** Median absolute deviation, unscaled. */
+  mad: number;
+  /** Hourly points it was computed from. */
+  points: number;
+  /** `same-hour`: the hour of day of past days; `neighbour-hours`: that hour ± a few. */
+  method: 'same-hour' | 'neighbour-hours';
+  /** Days of history the window held, rounded up. */
+  days: number;
+}
+
+/** A baseline, or why there is none yet. */
+export type BaselineResult = Baseline | { missing: string };
+
+export function isBaseline(result: BaselineResult): result is Baseline {
+  return (result as Baseline).median !== undefined;
+}
+
+/** The UTC hour of day (0..23) of an instant. */
+function hourOfDay(ms: number): number {
+  return ((Math.floor(ms / HOUR_MS) % 24) + 24) % 24;
+}
+
+/**
+ * The baseline of `metric` for the hour starting at `hourStartMs`, from hourly roll-ups (any
+ * order) of the `settings.days` days before it: the median and MAD of the same hour of day when
+ * at least `minSameHourPoints` days have it; else of that hour ± `neighbourHours` (a young
+ * entity: with daily cycles, all hours of the day would set a peak hour against the night's
+ * traffic). Fewer than `minHours` hourly points in the window: no baseline, with the reason.
+ */
+export function hourlyBaseline(
+  hourly: readonly RequestPoint[],
+  metric: RateMetric,
+  hourStartMs: number,
+  settings: BaselineSettings,
+): BaselineResult {
+  const from = hourStartMs - settings.days * DAY_MS;
+  const hour = hourOfDay(hourStartMs);
+  const same: number[] = [];
+  const near: number[] = [];
+  let total = 0;
+  let earliest = hourStartMs;
+  for (const point of hourly) {
+    const at = point.at.getTime();
+    if (at < from || at >= hourStartMs) continue;
+    const value = metricValue(point, metric);
+    if (value === null) continue;
+    total += 1;
+    earliest = Math.min(earliest, at);
+    const distance = Math.abs(hourOfDay(at) - hour);
+    const circular = Math.min(distance, 24 - distance);
+    if (circular === 0) same.push(value);
+    if (circular <= settings.neighbourHours) near.push(value);
+  }
+  if (total < settings.minHours) {
+    return {
+      missing: `the baseline needs ${settings.minHours} hours of history; ${total} so far`,
+    };
+  }
+  const useSame = same.length >= settings.minSameHourPoints;
+  const values = useSame ? same : near;
+  const center = median(values);
+  return {
+    median: center,
+    mad: medianAbsoluteDeviation(values, center),
+    points: values.length,
+    method: useSame ? 'same-hour' : 'neighbour-hours',
+    days: Math.ceil((hourStartMs - earliest) / DAY_MS),
+  };
+}
+
+/** How far a value stands above its baseline. */
+export interface SurgeJudgement {
+  flagged: boolean;
+  /** value / median (the median floored at `madFloorRps`, so that a zero baseline stays finite). */
+  ratio: number;
+  /** Robust z-score: (value - median) / max(1.4826 MAD, floors). */
+  z: number;
+}
+
+/**
+ * A value is a surge when it is at least `minRps`, `minRatio` times the median, and `minZScore`
+ * robust deviations above it. The deviation is floored at `madFloorShare` of the median and at
+ * `madFloorRps`, so that an entity whose hourly rates barely vary does not flag on noise.
+ */
+export function judgeSurge(
+  value: number,
+  baseline: Baseline,
+  rule: SurgeRule,
+): SurgeJudgement {
+  const scale = Math.max(
+    MAD_SCALE * baseline.mad,
+    rule.madFloorShare * baseline.median,
+    rule.madFloorRps,
+  );
+  const z = (value - baseline.median) / scale;
+  const ratio = value / Math.max(baseline.median, rule.madFloorRps);
+  return {
+    flagged:
+      value >= rule.minRps && ratio >= rule.minRatio && z >= rule.minZScore,
+    ratio,
+    z,
+  };
+}
+
+/** A recent point after judgement. */
+export interface JudgedPoint {
+  at: Date;
+  value: number;
+  flagged: boolean;
+  ratio: number;
+  z: number;
+  baseline: Baseline;
+}
+
+/** Where the condition stands after the latest points. */
+export type ConditionState =
+  /** The last `k` points are flagged; `since` is the first of the trailing flagged run. */
+  | { state: 'firing'; since: Date; last: JudgedPoint; peak: JudgedPoint }
+  /** The last `k` points are not flagged; `since` is the first of that trailing quiet run. */
+  | { state: 'quiet'; since: Date }
+  /** Neither: a run shorter than `k` (or fewer than `k` points). */
+  | { state: 'unsettled' };
+
+/** The condition over judged points (oldest first), with `k` consecutive points to decide. */
+export function conditionOf(
+  points: readonly JudgedPoint[],
+  k: number,
+): ConditionState {
+  const n = points.length;
+  if (n < k) return { state: 'unsettled' };
+  const lastFlagged = points[n - 1].flagged;
+  let start = n - 1;
+  while (start > 0 && points[start - 1].flagged === lastFlagged) start -= 1;
+  if (n - start < k) return { state: 'unsettled' };
+  if (!lastFlagged) return { state: 'quiet', since: points[start].at };
+  let peak = points[start];
+  for (let i = start + 1; i < n; i++) {
+    if (points[i].ratio > peak.ratio) peak = points[i];
+  }
+  return {
+    state: 'firing',
+    since: points[start].at,
+    last: points[n - 1],
+    peak,
+  };
+}
+
+/** The start of the hour holding `ms`. */
+export function hourStart(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
+export { HOUR_MS, DAY_MS };

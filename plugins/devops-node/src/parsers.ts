@@ -115,6 +115,12 @@ export interface ParsedSecurityEvent {
 export interface ParsedSecurityEventsReport {
   kind: 'security-events';
   events: ParsedSecurityEvent[];
+  /**
+   * Formats whose records are not all events (a ModSecurity log holds every audited
+   * transaction): the records read, those that are no event (no rule fired), and the 401
+   * responses among those (failed logins: CRS has no rule for them).
+   */
+  records?: { read: number; notEvents: number; unauthorized: number };
 }
 
 /** @public */

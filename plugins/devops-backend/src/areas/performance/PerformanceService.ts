@@ -21,8 +21,14 @@ import {
 import { LoadTestRunner } from './LoadTestRunner';
 import { LoadTestStore } from './LoadTestStore';
 import { MetricsProviderRegistry } from './MetricsProviderRegistry';
+import {
+  PerformanceFactsReader,
+  RequestMetricsReader,
+  RequestSeries,
+} from '../security/types';
 import { PerformanceSampleStore } from './PerformanceSampleStore';
 import { PerformanceTargetStore } from './PerformanceTargetStore';
+import { RequestMetricsStore } from './RequestMetricsStore';
 import { PerformanceAnalysisSettings } from './settings';
 import { InvalidTargetAnnotation, resolvePerformanceTargets } from './targets';
 
@@ -73,10 +79,15 @@ export function defaultEnvironment(environments: string[]): string | null {
 
 /**
  * The performance area's domain logic: the card's summary, the effective targets and their
- * changes, and load tests against the endpoints an entity declares.
+ * changes, and load tests against the endpoints an entity declares. The security area reads
+ * request metrics (threat detectors) and collection facts (compliance) through it.
  */
-export class PerformanceService {
+export class PerformanceService
+  implements RequestMetricsReader, PerformanceFactsReader
+{
   private readonly samples: PerformanceSampleStore;
+  private readonly requests: RequestMetricsStore;
+  private readonly staleAfterMs: number;
   private readonly targetStore: PerformanceTargetStore;
   private readonly loadTestStore: LoadTestStore;
   private readonly runner: LoadTestRunner;
@@ -86,6 +97,9 @@ export class PerformanceService {
 
   constructor(deps: {
     samples: PerformanceSampleStore;
+    requests: RequestMetricsStore;
+    /** An entity whose newest sample is older than this is stale (a few collection ticks). */
+    staleAfterMs: number;
     targets: PerformanceTargetStore;
     loadTests: LoadTestStore;
     runner: LoadTestRunner;
@@ -94,12 +108,66 @@ export class PerformanceService {
     now?: () => Date;
   }) {
     this.samples = deps.samples;
+    this.requests = deps.requests;
+    this.staleAfterMs = deps.staleAfterMs;
     this.targetStore = deps.targets;
     this.loadTestStore = deps.loadTests;
     this.runner = deps.runner;
     this.registry = deps.registry;
     this.settings = deps.settings;
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Raw request samples of the entities in `[since, until)`: one query for all of them. */
+  recentRequests(
+    entityRefs: string[],
+    since: Date,
+    until: Date,
+  ): Promise<RequestSeries[]> {
+    return this.requests.readRequestSeries({
+      resolution: 'raw',
+      entityRefs,
+      from: since,
+      to: until,
+    });
+  }
+
+  /** Hourly roll-ups (means) of the entities in `[since, until)`: one query for all of them. */
+  hourlyRequests(
+    entityRefs: string[],
+    since: Date,
+    until: Date,
+  ): Promise<RequestSeries[]> {
+    return this.requests.readRequestSeries({
+      resolution: 'hourly',
+      entityRefs,
+      from: since,
+      to: until,
+    });
+  }
+
+  /**
+   * Every entity's newest sample and whether its data is stale: the latest collection failed,
+   * nothing was ever collected, or the newest sample is older than the staleness limit. Two
+   * queries for all the entities.
+   */
+  async performanceFacts(
+    entityRefs: string[],
+    now: Date,
+  ): Promise<Map<string, { lastSampleAt: Date | null; stale: boolean }>> {
+    const facts = await this.requests.readCollectionFacts(entityRefs);
+    return new Map(
+      entityRefs.map(ref => {
+        const known = facts.get(ref);
+        const lastSampleAt = known?.lastSampleAt ?? null;
+        const stale =
+          !known ||
+          known.staleSince !== null ||
+          lastSampleAt === null ||
+          now.getTime() - lastSampleAt.getTime() > this.staleAfterMs;
+        return [ref, { lastSampleAt, stale }];
+      }),
+    );
   }
 
   /** The load-test limits, for the request schema. */

@@ -1,9 +1,11 @@
+import { durationToMilliseconds } from '@backstage/types';
 import { MetricsProvider } from '@devops-growth/backstage-plugin-devops-node';
 import { AreaContext, DevopsAreaParts } from '../types';
 import { DatabaseLoadTestStore } from './DatabaseLoadTestStore';
 import { DatabasePerformanceRollupStore } from './DatabasePerformanceRollupStore';
 import { DatabasePerformanceSampleStore } from './DatabasePerformanceSampleStore';
 import { DatabasePerformanceTargetStore } from './DatabasePerformanceTargetStore';
+import { DatabaseRequestMetricsStore } from './DatabaseRequestMetricsStore';
 import { LoadTestRunner } from './LoadTestRunner';
 import { MetricsProviderRegistry } from './MetricsProviderRegistry';
 import { createPerformanceRouter } from './performanceRoutes';
@@ -19,6 +21,9 @@ import { MetricsCollector } from './tasks/MetricsCollector';
 import { PerformanceMaintenance } from './tasks/PerformanceMaintenance';
 
 export { PerformanceService } from './PerformanceService';
+
+/** Collection ticks without a new sample after which an entity's data counts as stale. */
+export const STALE_AFTER_TICKS = 3;
 
 /**
  * The performance area: metrics collected on a schedule from the providers (the built-in
@@ -41,6 +46,7 @@ export async function createPerformanceArea(
   );
 
   const settings = readPerformanceAnalysisSettings(config);
+  const collection = readPerformanceCollectionSettings(config);
   const samples = new DatabasePerformanceSampleStore(knex);
   const loadTests = new DatabaseLoadTestStore(knex);
   // Runs a dead process left running are failed once past their deadline.
@@ -60,6 +66,9 @@ export async function createPerformanceArea(
 
   const service = new PerformanceService({
     samples,
+    requests: new DatabaseRequestMetricsStore(knex),
+    staleAfterMs:
+      STALE_AFTER_TICKS * durationToMilliseconds(collection.frequency),
     targets: new DatabasePerformanceTargetStore(knex),
     loadTests,
     runner,
@@ -76,7 +85,7 @@ export async function createPerformanceArea(
         catalog: context.catalog,
         auth: context.auth,
         logger,
-        settings: readPerformanceCollectionSettings(config),
+        settings: collection,
         ticks: new DatabaseCollectionTickStore(knex),
       }),
       new PerformanceMaintenance(

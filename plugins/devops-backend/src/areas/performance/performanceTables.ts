@@ -111,3 +111,29 @@ export async function pruneOldest(
     )
     .delete();
 }
+
+/**
+ * Restricts `query` to rows whose `entity_ref` is one of `refs`, with one bind parameter
+ * whatever their number (a JSON array, expanded by the database): thousands of entities in one
+ * statement, where an `IN` list would need a statement per chunk. Other databases than
+ * PostgreSQL and SQLite get an `IN` list.
+ */
+export function whereEntityIn<T extends Knex.QueryBuilder>(
+  db: Knex,
+  query: T,
+  refs: string[],
+): T {
+  switch (db.client.dialect) {
+    case 'postgresql':
+      return query.whereRaw(
+        'entity_ref IN (SELECT jsonb_array_elements_text(?::jsonb))',
+        [JSON.stringify(refs)],
+      ) as T;
+    case 'sqlite3':
+      return query.whereRaw('entity_ref IN (SELECT value FROM json_each(?))', [
+        JSON.stringify(refs),
+      ]) as T;
+    default:
+      return query.whereIn('entity_ref', refs) as T;
+  }
+}

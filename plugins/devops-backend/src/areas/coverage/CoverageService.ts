@@ -4,6 +4,7 @@ import {
   CoverageSummary,
   ReportSummary,
   coveragePct,
+  isDevopsAreaEnabled,
   passRateOf,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { RequestBody } from '../../reports/body';
@@ -20,6 +21,7 @@ import {
 import { normalizeCoveragePaths } from './paths';
 import { ReportStore } from './ReportStore';
 import { CoverageSettings } from './settings';
+import { CoverageFactsReader } from '../security/types';
 
 /** Name used for reports uploaded without one. */
 export const DEFAULT_REPORT_NAME = 'default';
@@ -28,7 +30,7 @@ export const DEFAULT_REPORT_NAME = 'default';
  * The coverage area's domain logic: reading uploaded reports into the store, and the coverage &
  * tests summary of an entity built from stored report summaries.
  */
-export class CoverageService {
+export class CoverageService implements CoverageFactsReader {
   constructor(
     private readonly store: ReportStore,
     private readonly settings: CoverageSettings,
@@ -190,5 +192,37 @@ export class CoverageService {
         ),
       }),
     };
+  }
+
+  /**
+   * What compliance checks read of the coverage-enabled ones of `entities`: the gate's verdict
+   * (the entity's threshold: annotation, config, default) on its newest coverage report of any
+   * name and branch, and that report's time. `unknown` with no time when there is no report.
+   * Entities without coverage enabled are left out. One query per 500 entities.
+   */
+  async coverageFacts(
+    entities: Entity[],
+  ): ReturnType<CoverageFactsReader['coverageFacts']> {
+    const enabled = new Map<string, Entity>();
+    for (const entity of entities) {
+      if (isDevopsAreaEnabled(entity, 'coverage')) {
+        enabled.set(stringifyEntityRef(entity), entity);
+      }
+    }
+    const latest = await this.store.latestCoverageReports([...enabled.keys()]);
+    const facts: Awaited<ReturnType<CoverageFactsReader['coverageFacts']>> =
+      new Map();
+    for (const [entityRef, entity] of enabled) {
+      const report = latest.get(entityRef) ?? null;
+      const gate = evaluateGate(
+        report,
+        resolveGateThreshold(entity, this.settings.gateLines),
+      );
+      facts.set(entityRef, {
+        gate: gate.status,
+        lastReportAt: report ? new Date(report.createdAt) : null,
+      });
+    }
+    return facts;
   }
 }

@@ -16,7 +16,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { chunks, INSERT_CHUNK, toIso } from '../../database/helpers';
+import { chunks, IN_CHUNK, INSERT_CHUNK, toIso } from '../../database/helpers';
 import {
   NewReportMetadata,
   ReportSeriesKey,
@@ -219,6 +219,30 @@ export class DatabaseReportStore implements ReportStore {
       ])
       .limit(options.limit);
     return rows.map(rowToSummary);
+  }
+
+  async latestCoverageReports(
+    entityRefs: string[],
+  ): Promise<Map<string, ReportSummary>> {
+    const latest = new Map<string, ReportSummary>();
+    for (const refs of chunks([...new Set(entityRefs)], IN_CHUNK)) {
+      const ranked = this.db('devops_reports')
+        .whereIn('entity_ref', refs)
+        .andWhere({ kind: 'coverage' })
+        .select(
+          '*',
+          this.db.raw(
+            'ROW_NUMBER() OVER (PARTITION BY entity_ref ' +
+              'ORDER BY created_at DESC, id DESC) AS rn',
+          ),
+        )
+        .as('ranked');
+      const rows: ReportRow[] = await this.db.from(ranked).where('rn', 1);
+      for (const row of rows) {
+        latest.set(row.entity_ref, rowToSummary(row));
+      }
+    }
+    return latest;
   }
 
   async listSeries(

@@ -65,6 +65,14 @@ export interface ReportStore {
     limit: number;
   }): Promise<ReportSummary[]>;
 
+  /**
+   * The newest coverage report of each entity (any report name and branch), for the entities
+   * that have one; one query per chunk of entities.
+   */
+  latestCoverageReports(
+    entityRefs: string[],
+  ): Promise<Map<string, ReportSummary>>;
+
   /** The series of an entity with their latest report time, newest first. */
   listSeries(
     entityRef: string,

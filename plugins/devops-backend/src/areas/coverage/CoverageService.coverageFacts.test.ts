@@ -91,7 +91,6 @@ describe.each(databases.eachSupportedId())(
             name: 't',
             outcome: 'passed',
             durationMs: 1,
-            message: null,
           },
         ],
       });

@@ -50,7 +50,8 @@ export interface Config {
          * `{{selector}}` (label matchers, placed inside braces: `metric{{{selector}}}`),
          * `{{groupBy}}` (label list, for `sum by ({{groupBy}})`), `{{range}}`. `{{selector}}` and
          * `{{groupBy}}` are required. Latencies return seconds, `errorRate` a 0..1 share,
-         * `cpuCores` cores, `memoryBytes` bytes.
+         * `cpuCores` cores, `memoryBytes` bytes, `authFailureRps` and `rateLimitedRps`
+         * responses per second.
          */
         queries?: {
           /** Median latency, in seconds. */
@@ -67,6 +68,10 @@ export interface Config {
           cpuCores?: string;
           /** Resident memory, in bytes. */
           memoryBytes?: string;
+          /** Responses with status 401 or 403 per second (read by the threat detectors). */
+          authFailureRps?: string;
+          /** Responses with status 429 per second (read by the threat detectors). */
+          rateLimitedRps?: string;
         };
       }>;
     };

@@ -14,8 +14,9 @@ import { PrometheusMetricsProvider } from './PrometheusMetricsProvider';
 
 /*
  * The real Prometheus server (Debian's /usr/bin/prometheus, 2.42) scrapes a small service
- * instrumented with prom-client that serves a known latency distribution and a known share of
- * 500s; the provider's collect() must report that P95 and error rate.
+ * instrumented with prom-client that serves a known latency distribution and known shares of
+ * 500s and of 401/403s (no 429); the provider's collect() must report that P95, the error rate,
+ * the 401/403 rate in proportion to throughput, and a 429 rate of 0.
  */
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -38,6 +39,13 @@ const REQUESTS = 200;
 const CONCURRENCY = 10;
 /** Every 10th request is answered with a 500: an error rate of 0.1. */
 const isError = (i: number) => i % 10 === 9;
+/** One request in 20 is answered 401, another one in 20 403: a tenth of all requests. */
+function statusOf(i: number): number {
+  if (isError(i)) return 500;
+  if (i % 20 === 3) return 401;
+  if (i % 20 === 13) return 403;
+  return 200;
+}
 
 async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -107,8 +115,10 @@ describeIfPrometheus(
       });
       // Series exist (at 0) from the first scrape on, so every bucket's increase over the
       // range starts from the same zero and rate() extrapolates all of them alike.
-      histogram.zero({ status_code: '200' });
-      histogram.zero({ status_code: '500' });
+      // No 429 series at all: the rate-limited query must answer 0 through its fallback.
+      for (const status of ['200', '401', '403', '500']) {
+        histogram.zero({ status_code: status });
+      }
       service = createServer(async (req, res) => {
         const url = new URL(req.url ?? '/', 'http://localhost');
         if (url.pathname === '/metrics') {
@@ -121,7 +131,7 @@ describeIfPrometheus(
         await new Promise(resolve =>
           setTimeout(resolve, DELAYS[i % DELAYS.length]),
         );
-        const status = isError(i) ? 500 : 200;
+        const status = statusOf(i);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         observed.push(seconds);
         histogram.observe({ status_code: String(status) }, seconds);
@@ -226,7 +236,7 @@ describeIfPrometheus(
       }
     }
 
-    it('collects the P95 and error rate of the known distribution', async () => {
+    it('collects the P95, error rate and 401/403 and 429 rates of the known distribution', async () => {
       // Drive the load: REQUESTS requests, CONCURRENCY at a time.
       let next = 0;
       const statuses: number[] = [];
@@ -243,6 +253,9 @@ describeIfPrometheus(
         }),
       );
       expect(statuses.filter(s => s === 500)).toHaveLength(REQUESTS / 10);
+      expect(statuses.filter(s => s === 401 || s === 403)).toHaveLength(
+        REQUESTS / 10,
+      );
 
       await waitFor(
         'the final counts to be scraped',
@@ -321,14 +334,25 @@ describeIfPrometheus(
       const expectedP95Ms = histogramQuantile(0.95, observed) * 1000;
 
       for (const sample of result.samples) {
-        const { p95Ms, errorRate, throughput, memoryBytes, cpuCores } =
-          sample.values;
+        const {
+          p95Ms,
+          errorRate,
+          throughput,
+          memoryBytes,
+          cpuCores,
+          authFailureRps,
+          rateLimitedRps,
+        } = sample.values;
         expect(p95Ms).toBeGreaterThan(bucketLower * 1000);
         expect(p95Ms).toBeLessThanOrEqual(bucketUpper * 1000);
         expect(p95Ms).toBeCloseTo(expectedP95Ms, 3);
         // 20 of 200 requests answered 500; both rates are extrapolated by the same factor.
         expect(errorRate).toBeCloseTo(0.1, 9);
         expect(throughput).toBeGreaterThan(0);
+        // 20 of 200 answered 401 or 403, extrapolated like throughput; no 429 series: 0, not
+        // absent.
+        expect(authFailureRps! / throughput!).toBeCloseTo(0.1, 9);
+        expect(rateLimitedRps).toBe(0);
         // prom-client's default process metrics.
         expect(memoryBytes).toBeGreaterThan(10 * 1024 * 1024);
         expect(cpuCores).toBeGreaterThanOrEqual(0);

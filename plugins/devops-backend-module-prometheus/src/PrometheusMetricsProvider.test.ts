@@ -64,6 +64,8 @@ const BASE: Record<string, number> = {
   errorRate: 0.001,
   cpuCores: 0.1,
   memoryBytes: 1_000_000,
+  authFailureRps: 0.2,
+  rateLimitedRps: 0.05,
 };
 
 /**
@@ -118,7 +120,7 @@ describe('PrometheusMetricsProvider', () => {
     ]);
     const result = await collect(p, [entity('svc-1')]);
 
-    expect(fake.requests).toHaveLength(7);
+    expect(fake.requests).toHaveLength(9);
     for (const request of fake.requests) {
       expect(request.method).toBe('POST');
       expect(request.path).toBe('/api/v1/query');
@@ -151,11 +153,20 @@ describe('PrometheusMetricsProvider', () => {
         errorRate: 0.004,
         cpuCores: 0.4,
         memoryBytes: 4_000_000,
+        authFailureRps: 0.8,
+        rateLimitedRps: 0.2,
       },
     });
+    const authFailures = fake.requests.find(
+      r => metricOf(r.form.query) === 'authFailureRps',
+    )!;
+    expect(authFailures.form.query).toBe(
+      '(sum by (service, env) (rate(http_request_duration_seconds_count{service=~"svc-1",status_code=~"401|403"}[5m]))' +
+        ' or sum by (service, env) (rate(http_request_duration_seconds_count{service=~"svc-1",status_code=~".+"}[5m])) * 0)',
+    );
   });
 
-  it('costs the same 7 requests for 500 entities and maps every series back to its entity and environment', async () => {
+  it('costs the same 9 requests for 500 entities and maps every series back to its entity and environment', async () => {
     const p = provider([
       { name: 'main', baseUrl: fake.baseUrl, environmentLabel: 'env' },
     ]);
@@ -165,7 +176,7 @@ describe('PrometheusMetricsProvider', () => {
     );
     const result = await collect(p, entities);
 
-    expect(fake.requests).toHaveLength(7);
+    expect(fake.requests).toHaveLength(9);
     expect(servicesOf(fake.requests[0].form.query)).toHaveLength(500);
     expect(fake.requests[0].form.query).toContain('svc\\\\.57|');
     expect(result.failures).toEqual([]);
@@ -204,6 +215,8 @@ describe('PrometheusMetricsProvider', () => {
           errorRate: 0.5,
           cpuCores: 0.5,
           memoryBytes: 0.5,
+          authFailureRps: 0.5,
+          rateLimitedRps: 0.5,
         },
       },
     ]);
@@ -254,7 +267,7 @@ describe('PrometheusMetricsProvider', () => {
       }),
     ]);
 
-    expect(fake.requests).toHaveLength(7);
+    expect(fake.requests).toHaveLength(9);
     const memory = fake.requests.find(
       r => metricOf(r.form.query) === 'memoryBytes',
     )!.form.query;
@@ -281,6 +294,8 @@ describe('PrometheusMetricsProvider', () => {
       errorRate: 0.25,
       cpuCores: 0.25,
       memoryBytes: 0.25,
+      authFailureRps: 0.25,
+      rateLimitedRps: 0.25,
     });
     expect(
       sampleOf(result, 'component:default/cart', 'production')?.values.p99Ms,
@@ -312,7 +327,7 @@ describe('PrometheusMetricsProvider', () => {
       }),
       entity('unquoted', { 'devops-growth.io/prometheus-selector': 'app=x' }),
     ]);
-    expect(fake.requests).toHaveLength(7);
+    expect(fake.requests).toHaveLength(9);
     expect(fake.requests.some(r => r.form.query.includes('up{'))).toBe(false);
     expect(result.failures).toEqual([
       {
@@ -360,8 +375,8 @@ describe('PrometheusMetricsProvider', () => {
         entity('svc-2', { 'devops-growth.io/prometheus-instance': 'us' }),
         entity('svc-3', { 'devops-growth.io/prometheus-instance': 'mars' }),
       ]);
-      expect(fake.requests).toHaveLength(7);
-      expect(other.requests).toHaveLength(7);
+      expect(fake.requests).toHaveLength(9);
+      expect(other.requests).toHaveLength(9);
       expect(servicesOf(fake.requests[0].form.query)).toEqual(['svc-1']);
       expect(servicesOf(other.requests[0].form.query, 'app')).toEqual([
         'svc-2',

@@ -4,8 +4,8 @@ import {
   DEVOPS_DEFAULT_ENVIRONMENT,
   DEVOPS_PROMETHEUS_INSTANCE_ANNOTATION,
   DEVOPS_PROMETHEUS_SELECTOR_ANNOTATION,
-  PERFORMANCE_METRICS,
-  PerformanceMetric,
+  COLLECTED_METRICS,
+  CollectedMetric,
 } from '@devops-growth/backstage-plugin-devops-common';
 import {
   MetricsCollectionContext,
@@ -25,7 +25,7 @@ import {
 } from './promql';
 import { renderTemplate } from './templates';
 
-const LATENCY_METRICS: ReadonlySet<PerformanceMetric> = new Set([
+const LATENCY_METRICS: ReadonlySet<CollectedMetric> = new Set([
   'p50Ms',
   'p95Ms',
   'p99Ms',
@@ -143,7 +143,7 @@ export class PrometheusMetricsProvider implements MetricsProvider {
   /** The PromQL query of one metric covering every entity of the batch. */
   static buildQuery(
     batch: Pick<InstanceBatch, 'instance' | 'byName' | 'custom'>,
-    metric: PerformanceMetric,
+    metric: CollectedMetric,
   ): string {
     const { instance } = batch;
     const template = instance.queries[metric];
@@ -183,10 +183,10 @@ export class PrometheusMetricsProvider implements MetricsProvider {
     const controller = new AbortController();
     const signal = AbortSignal.any([context.signal, controller.signal]);
 
-    let vectors: [PerformanceMetric, VectorElement[]][];
+    let vectors: [CollectedMetric, VectorElement[]][];
     try {
       vectors = await Promise.all(
-        PERFORMANCE_METRICS.map(async metric => {
+        COLLECTED_METRICS.map(async metric => {
           try {
             const vector = await queryVector({
               instance,
@@ -194,7 +194,7 @@ export class PrometheusMetricsProvider implements MetricsProvider {
               time: context.now,
               signal,
             });
-            return [metric, vector] as [PerformanceMetric, VectorElement[]];
+            return [metric, vector] as [CollectedMetric, VectorElement[]];
           } catch (error) {
             throw new Error(
               `Prometheus instance '${instance.name}' (${metric} query): ${

@@ -44,9 +44,14 @@ describe('readPrometheusInstances', () => {
         queries: {
           memoryBytes:
             'max by ({{groupBy}}) (container_memory_working_set_bytes{{{selector}}})',
+          authFailureRps:
+            'sum by ({{groupBy}}) (rate(nginx_http_requests_total{{{selector}},status=~"401|403"}[{{range}}]))',
         },
       },
     ]);
+    expect(instance.queries.authFailureRps).toBe(
+      'sum by ({{groupBy}}) (rate(nginx_http_requests_total{{{selector}},status=~"401|403"}[{{range}}]))',
+    );
     expect(instance).toMatchObject({
       headers: { Authorization: 'Bearer x' },
       timeoutMs: 3000,
@@ -64,6 +69,9 @@ describe('readPrometheusInstances', () => {
     );
     expect(instance.queries.errorRate).toContain(
       'http_response_status_code=~"5.."',
+    );
+    expect(instance.queries.rateLimitedRps).toContain(
+      'http_response_status_code=~"429"',
     );
     expect(read([{ ...ok, timeout: '750ms' }])[0].timeoutMs).toBe(750);
   });
@@ -122,7 +130,7 @@ describe('readPrometheusInstances', () => {
     [
       'an unknown metric',
       [{ ...ok, queries: { p90Ms: 'x{{{selector}}} by ({{groupBy}})' } }],
-      'devops.prometheus.instances[0].queries.p90Ms: unknown metric (known: p50Ms, p95Ms, p99Ms, throughput, errorRate, cpuCores, memoryBytes)',
+      'devops.prometheus.instances[0].queries.p90Ms: unknown metric (known: p50Ms, p95Ms, p99Ms, throughput, errorRate, cpuCores, memoryBytes, authFailureRps, rateLimitedRps)',
     ],
     [
       'an unknown placeholder',

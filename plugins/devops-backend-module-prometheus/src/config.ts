@@ -1,8 +1,8 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import {
-  PERFORMANCE_METRICS,
-  PerformanceMetric,
+  COLLECTED_METRICS,
+  CollectedMetric,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { ENTITY_LABEL, isPromDuration, LABEL_NAME } from './promql';
 import {
@@ -26,7 +26,7 @@ export interface PrometheusInstance {
   range: string;
   convention: PrometheusConvention;
   /** The effective template of every metric: the configured one, else the convention's. */
-  queries: Record<PerformanceMetric, string>;
+  queries: Record<CollectedMetric, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -154,10 +154,10 @@ export function readPrometheusInstances(config: Config): PrometheusInstance[] {
     const queries = { ...DEFAULT_TEMPLATES[convention] };
     const queriesConfig = c.getOptionalConfig('queries');
     for (const metric of queriesConfig?.keys() ?? []) {
-      if (!(PERFORMANCE_METRICS as readonly string[]).includes(metric)) {
+      if (!(COLLECTED_METRICS as readonly string[]).includes(metric)) {
         fail(
           `queries.${metric}`,
-          `unknown metric (known: ${PERFORMANCE_METRICS.join(', ')})`,
+          `unknown metric (known: ${COLLECTED_METRICS.join(', ')})`,
         );
       }
       const template = queriesConfig!.getString(metric);
@@ -165,7 +165,7 @@ export function readPrometheusInstances(config: Config): PrometheusInstance[] {
       if (problems.length > 0) {
         fail(`queries.${metric}`, problems.join('; '));
       }
-      queries[metric as PerformanceMetric] = template.trim();
+      queries[metric as CollectedMetric] = template.trim();
     }
 
     instances.push({

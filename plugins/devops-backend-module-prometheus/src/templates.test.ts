@@ -10,7 +10,7 @@ describe('templates', () => {
   it.each(Object.entries(DEFAULT_TEMPLATES))(
     'has valid %s defaults for every metric',
     (_convention, templates) => {
-      expect(Object.keys(templates)).toHaveLength(7);
+      expect(Object.keys(templates)).toHaveLength(9);
       for (const template of Object.values(templates)) {
         expect(validateTemplate(template)).toEqual([]);
       }
@@ -28,6 +28,22 @@ describe('templates', () => {
       '(sum by (service) (rate(http_request_duration_seconds_count{service=~"a|b",status_code=~"5.."}[1m])) or ' +
         'sum by (service) (rate(http_request_duration_seconds_count{service=~"a|b"}[1m])) * 0) / ' +
         'sum by (service) (rate(http_request_duration_seconds_count{service=~"a|b"}[1m]))',
+    );
+  });
+
+  it('renders the 401/403 rate as 0 for labelled requests without such a status, absent without the label', () => {
+    expect(
+      renderTemplate(DEFAULT_TEMPLATES.opentelemetry.authFailureRps, {
+        selector: 'service=~"a"',
+        groupBy: 'service, env',
+        range: '5m',
+      }),
+    ).toBe(
+      'sum by (service, env) (rate(http_server_request_duration_seconds_count{service=~"a",http_response_status_code=~"401|403"}[5m])) or ' +
+        'sum by (service, env) (rate(http_server_request_duration_seconds_count{service=~"a",http_response_status_code=~".+"}[5m])) * 0',
+    );
+    expect(DEFAULT_TEMPLATES['prom-client'].rateLimitedRps).toContain(
+      'status_code=~"429"',
     );
   });
 

@@ -1,6 +1,6 @@
 import {
-  PERFORMANCE_METRICS,
-  PerformanceMetric,
+  COLLECTED_METRICS,
+  CollectedMetric,
 } from '@devops-growth/backstage-plugin-devops-common';
 
 /** The instrumentation conventions with built-in query templates. */
@@ -47,13 +47,19 @@ const NAMES: Record<PrometheusConvention, ConventionNames> = {
 
 function conventionTemplates(
   names: ConventionNames,
-): Record<PerformanceMetric, string> {
+): Record<CollectedMetric, string> {
   const bucket = `${names.histogram}_bucket`;
   const count = `${names.histogram}_count`;
   const quantile = (q: string) =>
     `histogram_quantile(${q}, sum by (le, {{groupBy}}) (rate(${bucket}{{{selector}}}[{{range}}])))`;
   const requests = `sum by ({{groupBy}}) (rate(${count}{{{selector}}}[{{range}}]))`;
-  const errors = `sum by ({{groupBy}}) (rate(${count}{{{selector}},${names.statusLabel}=~"5.."}[{{range}}]))`;
+  const withStatus = (codes: string) =>
+    `sum by ({{groupBy}}) (rate(${count}{{{selector}},${names.statusLabel}=~"${codes}"}[{{range}}]))`;
+  const errors = withStatus('5..');
+  // 0 rather than absent for a service whose requests carry a status label but none of these
+  // codes; absent (null) for one without the label.
+  const noneOf = (codes: string) =>
+    `${withStatus(codes)} or ${withStatus('.+')} * 0`;
   return {
     p50Ms: quantile('0.5'),
     p95Ms: quantile('0.95'),
@@ -63,16 +69,19 @@ function conventionTemplates(
     errorRate: `(${errors} or ${requests} * 0) / ${requests}`,
     cpuCores: `sum by ({{groupBy}}) (rate(${names.cpuSeconds}{{{selector}}}[{{range}}]))`,
     memoryBytes: `sum by ({{groupBy}}) (${names.memoryBytes}{{{selector}}})`,
+    authFailureRps: noneOf('401|403'),
+    rateLimitedRps: noneOf('429'),
   };
 }
 
 /**
  * The default PromQL template of each metric per convention. Latency templates return seconds,
- * `errorRate` a 0..1 share, `cpuCores` cores, `memoryBytes` bytes.
+ * `errorRate` a 0..1 share, `cpuCores` cores, `memoryBytes` bytes, `authFailureRps` and
+ * `rateLimitedRps` responses per second.
  */
 export const DEFAULT_TEMPLATES: Record<
   PrometheusConvention,
-  Record<PerformanceMetric, string>
+  Record<CollectedMetric, string>
 > = {
   'prom-client': conventionTemplates(NAMES['prom-client']),
   opentelemetry: conventionTemplates(NAMES.opentelemetry),
@@ -179,4 +188,4 @@ export function checkBalance(text: string): string | undefined {
 }
 
 /** The metric keys a template may be configured for. */
-export const TEMPLATE_KEYS: readonly PerformanceMetric[] = PERFORMANCE_METRICS;
+export const TEMPLATE_KEYS: readonly CollectedMetric[] = COLLECTED_METRICS;

@@ -105,6 +105,8 @@ export function metricOf(query: string): string {
   if (query.includes('histogram_quantile(0.5,')) return 'p50Ms';
   if (query.includes('histogram_quantile(0.95,')) return 'p95Ms';
   if (query.includes('histogram_quantile(0.99,')) return 'p99Ms';
+  if (query.includes('=~"401|403"')) return 'authFailureRps';
+  if (query.includes('=~"429"')) return 'rateLimitedRps';
   if (query.includes('=~"5.."')) return 'errorRate';
   if (query.includes('process_cpu_seconds_total')) return 'cpuCores';
   if (query.includes('process_resident_memory_bytes')) return 'memoryBytes';

@@ -152,17 +152,33 @@ export class DatabaseFindingStore implements FindingStore {
   }
 
   async listEvents(id: string): Promise<FindingEvent[]> {
+    const finding = await this.db(FINDINGS)
+      .where({ id })
+      .first('first_seen_ms', 'first_scan_id');
+    if (!finding) return [];
     const rows = await this.db(EVENTS)
       .where({ finding_id: id })
       .orderBy([{ column: 'at_ms' }, { column: 'id' }]);
-    return rows.map(r => ({
-      kind: r.kind,
-      at: msToIso(r.at_ms)!,
-      actor: r.actor,
-      reason: r.reason,
-      scanId: r.scan_id,
-      acceptedUntil: msToIso(r.accepted_until_ms),
-    }));
+    // The opening is the row itself (first seen, first scan): no event row per new finding.
+    const opened: FindingEvent = {
+      kind: 'opened',
+      at: msToIso(finding.first_seen_ms)!,
+      actor: null,
+      reason: null,
+      scanId: finding.first_scan_id,
+      acceptedUntil: null,
+    };
+    return [
+      opened,
+      ...rows.map(r => ({
+        kind: r.kind,
+        at: msToIso(r.at_ms)!,
+        actor: r.actor,
+        reason: r.reason,
+        scanId: r.scan_id,
+        acceptedUntil: msToIso(r.accepted_until_ms),
+      })),
+    ];
   }
 
   async changeStatus(change: StatusChangeInput): Promise<SecurityFinding> {

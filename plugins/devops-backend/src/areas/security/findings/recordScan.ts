@@ -1,15 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { SECURITY_SEVERITIES } from '@devops-growth/backstage-plugin-devops-common';
-import { ParsedFinding } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { chunks, INSERT_CHUNK } from '../../../database/helpers';
-import {
-  compareCodeUnits,
-  normalizeFindingPath,
-  severityRank,
-  zeroCounts,
-} from './analysis';
+import { compareCodeUnits, severityRank, zeroCounts } from './analysis';
 import { ScanInput, ScanResult, ScanRunInput } from './FindingStore';
 import {
   EFFECTIVELY_OPEN,
@@ -20,6 +14,7 @@ import {
   STREAMS,
   StreamRow,
 } from './findingRows';
+import { upsertFindings } from './upsertFindings';
 
 /** Longest tool name, tool version and category kept (the stream key's columns). */
 const MAX_KEY_LENGTH = 255;
@@ -65,98 +60,6 @@ function groupRuns(runs: ScanRunInput[]): ScanRunInput[] {
   return [...byKey.entries()]
     .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([, run]) => run);
-}
-
-/** The columns a scan refreshes on a finding it sees again. */
-const REFRESHED = [
-  'rule_id',
-  'title',
-  'message',
-  'category',
-  'severity',
-  'tool_severity',
-  'location_path',
-  'location_line',
-  'package_name',
-  'package_version',
-  'package_fixed_version',
-  'advisory_id',
-  'advisory_url',
-  'advisory_cvss',
-  'help_uri',
-  'last_seen_ms',
-  'last_scan_id',
-];
-
-function mergeColumns(trx: Knex.Transaction) {
-  const t = FINDINGS;
-  const wasFixed = `${t}.status = 'fixed'`;
-  const onReopen = (then: string, otherwise: string) =>
-    trx.raw(`CASE WHEN ${wasFixed} THEN ${then} ELSE ${otherwise} END`);
-  return {
-    ...Object.fromEntries(REFRESHED.map(c => [c, trx.raw(`excluded.${c}`)])),
-    status: onReopen("'open'", `${t}.status`),
-    regression: onReopen("excluded.status = 'open'", `${t}.regression`),
-    reopen_count: trx.raw(
-      `${t}.reopen_count + CASE WHEN ${wasFixed} THEN 1 ELSE 0 END`,
-    ),
-    reopened_at_ms: onReopen('excluded.last_seen_ms', `${t}.reopened_at_ms`),
-    sla_base_ms: onReopen('excluded.last_seen_ms', `${t}.sla_base_ms`),
-    fixed_at_ms: onReopen('NULL', `${t}.fixed_at_ms`),
-    status_reason: onReopen('NULL', `${t}.status_reason`),
-    status_changed_by: onReopen('NULL', `${t}.status_changed_by`),
-    status_changed_ms: onReopen(
-      'excluded.last_seen_ms',
-      `${t}.status_changed_ms`,
-    ),
-  };
-}
-
-function findingRow(
-  finding: ParsedFinding,
-  fingerprint: string,
-  base: {
-    stream_id: string;
-    entity_ref: string;
-    branch: string;
-    scanId: string;
-    scannedMs: number;
-  },
-) {
-  return {
-    id: randomUUID(),
-    stream_id: base.stream_id,
-    entity_ref: base.entity_ref,
-    branch: base.branch,
-    fingerprint,
-    rule_id: finding.ruleId,
-    title: finding.title,
-    message: finding.message,
-    category: finding.category,
-    severity: finding.severity,
-    tool_severity: finding.toolSeverity,
-    location_path: finding.location
-      ? normalizeFindingPath(finding.location.path)
-      : null,
-    location_line: finding.location?.line ?? null,
-    package_name: finding.package?.name ?? null,
-    package_version: finding.package?.version ?? null,
-    package_fixed_version: finding.package?.fixedVersion ?? null,
-    advisory_id: finding.advisory?.id ?? null,
-    advisory_url: finding.advisory?.url ?? null,
-    advisory_cvss: finding.advisory?.cvssScore ?? null,
-    help_uri: finding.helpUri ?? null,
-    status: 'open',
-    regression: false,
-    reopen_count: 0,
-    first_seen_ms: base.scannedMs,
-    last_seen_ms: base.scannedMs,
-    fixed_at_ms: null,
-    reopened_at_ms: null,
-    sla_base_ms: base.scannedMs,
-    first_scan_id: base.scanId,
-    last_scan_id: base.scanId,
-  };
 }
 
 /** Inserts events for the findings of `where` (SQL on `f`, with its bindings), set-based. */
@@ -229,38 +132,19 @@ async function recordRun(
       existing.set(row.fingerprint, row);
     }
     const reopenedIds: string[] = [];
-    const base = {
+    for (const fingerprint of run.findings.keys()) {
+      const seen = existing.get(fingerprint);
+      if (!seen) moved.new += 1;
+      else if (seen.status === 'fixed') reopenedIds.push(seen.id);
+    }
+    moved.reopened = reopenedIds.length;
+    await upsertFindings(trx, run.findings, {
       stream_id: stream.id,
       entity_ref: scan.entityRef,
       branch: scan.branch,
       scanId,
       scannedMs,
-    };
-    const rows = [];
-    for (const [fingerprint, finding] of run.findings) {
-      const seen = existing.get(fingerprint);
-      if (!seen) moved.new += 1;
-      else if (seen.status === 'fixed') reopenedIds.push(seen.id);
-      rows.push(findingRow(finding, fingerprint, base));
-    }
-    moved.reopened = reopenedIds.length;
-    const merge = mergeColumns(trx);
-    for (const chunk of chunks(rows, INSERT_CHUNK)) {
-      await trx(FINDINGS)
-        .insert(chunk)
-        .onConflict(['stream_id', 'fingerprint'])
-        .merge(merge);
-    }
-    if (moved.new > 0) {
-      await eventsFor(
-        trx,
-        'opened',
-        scannedMs,
-        scanId,
-        'f.stream_id = ? AND f.first_scan_id = ?',
-        [stream.id, scanId],
-      );
-    }
+    });
     for (const ids of chunks(reopenedIds, INSERT_CHUNK)) {
       await trx(EVENTS).insert(
         ids.map(id => ({

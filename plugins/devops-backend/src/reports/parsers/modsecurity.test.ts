@@ -3,7 +3,12 @@ import {
   SecurityEventType,
 } from '@devops-growth/backstage-plugin-devops-node';
 import { checkParsedReport } from '../ReportParserRegistry';
-import { modsecurityParser, parseModsecurityTime } from './modsecurity';
+import { modsecurityParser } from './modsecurity';
+import {
+  parseCtimeAsUtc,
+  parseHttpDate,
+  parseModsecurityTime,
+} from './modsecurityRecords';
 import { chunks, fixture, parseBoth, parseError } from './testUtils';
 
 const real = (name: string) => fixture(`real/modsecurity/${name}`);
@@ -65,16 +70,18 @@ const RULES: [SecurityEventType, string[]][] = [
   ['sql-injection', ['942100', '942190', '942270', '942360']],
 ];
 
+/** The events of the 36 requests of scripts/fixtures/modsecurity.sh, whichever server logged them. */
+function expectTheRequestsEvents(report: ParsedSecurityEventsReport) {
+  expect(report.records).toEqual({ read: 35, notEvents: 13, unauthorized: 4 });
+  expect(report.events.map(e => [e.type, e.ruleIds])).toEqual(RULES);
+}
+
 describe('ModSecurity 2.9 JSON audit log, CRS 3.3.4 (real, SecRuleEngine On)', () => {
   const data = real('modsec-audit-on.jsonl');
 
   it('turns the 22 transactions with rule messages into events and counts the other 13', async () => {
     const report = await parse(data);
-    expect(report.records).toEqual({
-      read: 35,
-      notEvents: 13,
-      unauthorized: 4,
-    });
+    expectTheRequestsEvents(report);
     expect(report.events.map(e => e.id)).toEqual(idsWithMessages(data));
     expect(countBy(report.events, e => e.type)).toEqual({
       'sql-injection': 4,
@@ -147,12 +154,7 @@ describe('ModSecurity audit log in DetectionOnly mode (real)', () => {
   it('gives the same events, none blocked', async () => {
     const on = await parse(real('modsec-audit-on.jsonl'));
     const detect = await parse(real('modsec-audit-detection-only.jsonl'));
-    expect(detect.records).toEqual({
-      read: 35,
-      notEvents: 13,
-      unauthorized: 4,
-    });
-    expect(detect.events.map(e => [e.type, e.ruleIds])).toEqual(RULES);
+    expectTheRequestsEvents(detect);
     expect(detect.events.filter(e => e.blocked)).toHaveLength(0);
     expect(detect.events.map(e => e.request)).toEqual(
       on.events.map(e => e.request),
@@ -176,6 +178,64 @@ describe('ModSecurity audit log with part K (real)', () => {
   });
 });
 
+describe('libmodsecurity 3 JSON audit log, nginx, CRS 3.3.4 (real)', () => {
+  const data = real('modsec3-nginx-audit-on.jsonl');
+
+  it('gives the events the Apache log gives for the same requests', async () => {
+    const report = await parse(data);
+    expectTheRequestsEvents(report);
+    expect(report.events.filter(e => e.blocked)).toHaveLength(21);
+    expect(countBy(report.events, e => e.severity)).toEqual({
+      critical: 21,
+      medium: 1,
+    });
+  });
+
+  it('reads the unique id, the Date header, the client and the request', async () => {
+    const { events } = await parse(data);
+    expect(events[0]).toEqual({
+      id: '179621268853.148738',
+      // Date: Wed, 02 Dec 2026 11:58:08 GMT (time_stamp: Wed Dec  2 11:58:08 2026)
+      at: new Date('2026-12-02T11:58:08Z'),
+      source: 'modsecurity',
+      type: 'sql-injection',
+      severity: 'critical',
+      blocked: true,
+      clientIp: '127.0.0.1',
+      request: 'GET /search?q=1%27+OR+%271%27%3d%271%27+--+ HTTP/1.1',
+      ruleIds: ['942100'],
+      message: 'SQL Injection Attack Detected via libinjection',
+    });
+    expect(events[20].request).toBe(
+      "GET /search?q=<script>alert('\u2615')</script> HTTP/1.1",
+    );
+  });
+
+  it("reads a ModSecurity 3.0.2 record (Elastic's test data): id, numeric severity", async () => {
+    const report = await parse(
+      real('elastic-libmodsecurity-3.0.2-nginx.jsonl'),
+    );
+    expect(report).toEqual({
+      kind: 'security-events',
+      records: { read: 1, notEvents: 0, unauthorized: 0 },
+      events: [
+        {
+          id: '162100396753.595789',
+          at: new Date('2021-05-14T14:52:47Z'),
+          source: 'modsecurity',
+          type: 'protocol-violation',
+          severity: 'medium',
+          blocked: false,
+          clientIp: '67.43.156.14',
+          request: 'GET /owa/ HTTP/1.1',
+          ruleIds: ['920350'],
+          message: 'Host header is a numeric IP address',
+        },
+      ],
+    });
+  });
+});
+
 describe('ModSecurity time', () => {
   it('reads day/month/year, microseconds and the offset', () => {
     expect(
@@ -187,6 +247,19 @@ describe('ModSecurity time', () => {
     expect(
       parseModsecurityTime('01/Jan/2027:01:00:00.5 -0230')?.toISOString(),
     ).toBe('2027-01-01T03:30:00.500Z');
+  });
+
+  it('reads HTTP dates and ctime (as UTC)', () => {
+    expect(parseHttpDate('Wed, 02 Dec 2026 11:58:06 GMT')?.toISOString()).toBe(
+      '2026-12-02T11:58:06.000Z',
+    );
+    expect(parseHttpDate('Wed, 31 Nov 2026 11:58:06 GMT')).toBeUndefined();
+    expect(parseHttpDate('Wednesday, 02-Dec-26 11:58:06 GMT')).toBeUndefined();
+    expect(parseCtimeAsUtc('Wed Dec  2 11:58:06 2026')?.toISOString()).toBe(
+      '2026-12-02T11:58:06.000Z',
+    );
+    expect(parseCtimeAsUtc('Wed Dec 12 11:58:06 2026')?.getUTCDate()).toBe(12);
+    expect(parseCtimeAsUtc('Wed Dec  2 11:58:06')).toBeUndefined();
   });
 
   it.each([
@@ -219,7 +292,7 @@ describe('hostile and wrong ModSecurity logs', () => {
       /^ModSecurity audit log line 1: not a JSON value/,
     );
     expect(await refusal(hostile('coverage-summary-one-line.json'))).toMatch(
-      /^ModSecurity audit log line 1: not a ModSecurity 2.9 JSON audit log record: transaction: /,
+      /^ModSecurity audit log line 1: not a ModSecurity JSON audit log record: transaction: /,
     );
   });
 
@@ -279,12 +352,24 @@ describe('hostile and wrong ModSecurity logs', () => {
     );
   });
 
-  it('refuses messages that are not strings, and libmodsecurity 3 records', async () => {
+  it('refuses messages that are not strings', async () => {
     expect(await refusal(hostile('messages-as-objects.jsonl'))).toMatch(
-      /^ModSecurity audit log line 1: not a ModSecurity 2.9 JSON audit log record: audit_data.messages.0: /,
+      /^ModSecurity audit log line 1: not a ModSecurity JSON audit log record: audit_data.messages.0: /,
     );
-    expect(await refusal(hostile('libmodsecurity3.jsonl'))).toMatch(
-      /^ModSecurity audit log line 1: this is a libmodsecurity 3 \(ModSecurity v3\) audit log record/,
+  });
+
+  it('refuses a libmodsecurity 3 record without a Date header and with a time_stamp that is none', async () => {
+    expect(await refusal(hostile('v3-bad-time-stamp.jsonl'))).toMatch(
+      /^ModSecurity audit log line 1: transaction.time_stamp "2026-12-02 11:58:08" is not a libmodsecurity 3 time/,
+    );
+    expect(
+      await refusal(
+        Buffer.from(
+          '{"transaction":{"client_ip":"127.0.0.1","time_stamp":"Wed Dec  2 11:58:06 2026","messages":"942100"}}\n',
+        ),
+      ),
+    ).toMatch(
+      /^ModSecurity audit log line 1: not a libmodsecurity 3 JSON audit log record: transaction.messages: /,
     );
   });
 });

@@ -82,6 +82,21 @@ describe('devops-security-events', () => {
     });
   });
 
+  it('reads the example of the manual', async () => {
+    const example = Buffer.from(
+      [
+        '{"time":"2026-12-02T06:36:40Z","type":"sql-injection","severity":"high","source":"suricata","clientIp":"203.0.113.9","request":"GET /search?q=1%27%20OR%201=1","ruleIds":["2006445"],"message":"ET WEB_SERVER Possible SQL Injection Attempt","blocked":false,"environment":"production"}',
+        '{"time":"2026-12-02T07:40:00+01:00","type":"auth-failure","severity":"medium","source":"fail2ban","clientIp":"198.51.100.23","message":"sshd: 12 failed logins in 60 s","blocked":true}',
+        '',
+      ].join('\n'),
+    );
+    const { events } = await parse(example);
+    expect(events.map(e => [e.type, e.at.toISOString(), e.blocked])).toEqual([
+      ['sql-injection', '2026-12-02T06:36:40.000Z', false],
+      ['auth-failure', '2026-12-02T06:40:00.000Z', true],
+    ]);
+  });
+
   it('reads CRLF line ends, blank lines, a byte order mark and multi-byte text cut across chunks', async () => {
     const text = `\ufeff${JSON.stringify({
       ...minimal,

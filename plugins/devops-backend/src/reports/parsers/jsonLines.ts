@@ -1,4 +1,7 @@
-import { ParsedSecurityEvent } from '@devops-growth/backstage-plugin-devops-node';
+import {
+  ParsedSecurityEvent,
+  describeByteSize,
+} from '@devops-growth/backstage-plugin-devops-node';
 import { z } from 'zod';
 import {
   byteOrderMark,
@@ -31,11 +34,6 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 const decoder = new TextDecoder('utf-8');
 const SKIP = Symbol('blank line');
-
-/** `1 MiB`, `64 KiB`: how limits are named in messages. */
-export function describeBytes(n: number): string {
-  return n % (1 << 20) === 0 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`;
-}
 
 /**
  * Reads a JSON-lines report (one JSON value per line) from its byte chunks, line by line.
@@ -75,7 +73,7 @@ export async function* readJsonLines(
     reportError(
       label,
       lineNo + 1,
-      `the line is longer than ${describeBytes(limits.maxLineBytes)}`,
+      `the line is longer than ${describeByteSize(limits.maxLineBytes)}`,
     );
 
   /** Yields the complete lines of `chunk`; keeps the rest for the next chunk. */
@@ -151,7 +149,7 @@ function parseLine(
     throw reportError(
       label,
       lineNo,
-      `the line is longer than ${describeBytes(limits.maxLineBytes)}`,
+      `the line is longer than ${describeByteSize(limits.maxLineBytes)}`,
     );
   }
   const body = bytes.subarray(0, end);

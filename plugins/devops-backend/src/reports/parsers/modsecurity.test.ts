@@ -319,7 +319,7 @@ describe('hostile and wrong ModSecurity logs', () => {
       }
     }
     await expect(modsecurityParser.parse(endless())).rejects.toThrow(
-      /^ModSecurity audit log line 1: the line is longer than 4 MiB$/,
+      /^ModSecurity audit log line 1: the line is longer than 4 MB$/,
     );
     expect(pulled).toBeLessThanOrEqual((4 << 20) + 64 * 1024);
     const giant = Buffer.concat([
@@ -327,7 +327,7 @@ describe('hostile and wrong ModSecurity logs', () => {
       Buffer.from(`{"x":"${'a'.repeat(5 << 20)}"}\n`),
     ]);
     await expect(modsecurityParser.parse(chunks(giant))).rejects.toThrow(
-      /^ModSecurity audit log line 4: the line is longer than 4 MiB$/,
+      /^ModSecurity audit log line 4: the line is longer than 4 MB$/,
     );
   });
 

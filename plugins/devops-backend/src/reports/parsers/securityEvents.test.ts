@@ -201,9 +201,7 @@ describe('refused devops-security-events reports', () => {
       await refusal(
         lines(minimal, { ...minimal, message: 'a'.repeat(70_000) }),
       ),
-    ).toMatch(
-      /^DevOps security events line 2: the line is longer than 64 KiB$/,
-    );
+    ).toMatch(/^DevOps security events line 2: the line is longer than 64 kB$/);
     expect(
       await refusal(
         Buffer.from(`{"ruleIds":${'['.repeat(10)}${']'.repeat(10)}}\n`),

@@ -4,15 +4,11 @@ import {
   ParsedSecurityEventsReport,
   ReportParser,
   SECURITY_EVENT_TYPES,
+  describeByteSize,
 } from '@devops-growth/backstage-plugin-devops-node';
 import { z } from 'zod';
 import { excerpt, reportError } from './common';
-import {
-  controlProblem,
-  describeBytes,
-  describeZodIssue,
-  readEventLines,
-} from './jsonLines';
+import { controlProblem, describeZodIssue, readEventLines } from './jsonLines';
 
 const LABEL = 'DevOps security events';
 /** One event per line, each line at most this long. */
@@ -113,7 +109,7 @@ function readEvent(value: unknown, line: number): ParsedSecurityEvent {
     throw reportError(
       LABEL,
       line,
-      `a JSON object per line expected (one event per line, lines of at most ${describeBytes(
+      `a JSON object per line expected (one event per line, lines of at most ${describeByteSize(
         MAX_LINE_BYTES,
       )}), not ${
         Array.isArray(value) ? 'an array' : excerpt(JSON.stringify(value))

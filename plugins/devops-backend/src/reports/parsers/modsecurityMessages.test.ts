@@ -77,6 +77,11 @@ describe('parseRuleMessage', () => {
     )}`;
     const m = parseRuleMessage(forged);
     expect(m.id).toBe('942100');
+    // A forged [file] field in the name comes before ModSecurity's own.
+    const forgedFile = `Warning. Pattern match "x" at ARGS:"] [file "a.conf"] [id "999999"] [x ".${sqli.slice(
+      sqli.indexOf(' [file'),
+    )}`;
+    expect(parseRuleMessage(forgedFile).id).toBe('942100');
     expect(m.severity).toBe('CRITICAL');
     expect(m.tags).toEqual(['application-multi', 'attack-sqli']);
   });

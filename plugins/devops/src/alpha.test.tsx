@@ -1,7 +1,8 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { discoveryApiRef } from '@backstage/frontend-plugin-api';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
@@ -12,6 +13,7 @@ const coverageCard = devopsPlugin.getExtension('entity-card:devops/coverage');
 const performanceCard = devopsPlugin.getExtension(
   'entity-card:devops/performance',
 );
+const securityCard = devopsPlugin.getExtension('entity-card:devops/security');
 const devopsContent = devopsPlugin.getExtension('entity-content:devops');
 const summaryCard = devopsPlugin.getExtension('entity-card:devops/summary');
 
@@ -29,6 +31,7 @@ describe('devops plugin (new frontend system)', () => {
     expect(devopsPlugin.getExtension('api:devops')).toBeDefined();
     expect(coverageCard).toBeDefined();
     expect(performanceCard).toBeDefined();
+    expect(securityCard).toBeDefined();
     expect(devopsContent).toBeDefined();
     expect(summaryCard).toBeDefined();
   });
@@ -53,12 +56,16 @@ describe('devops plugin (new frontend system)', () => {
 
     const rows = await screen.findByRole('table', { name: 'DevOps areas' });
     expect(rows).toHaveTextContent('Performance');
+    expect(rows).toHaveTextContent('Security');
     expect(rows).toHaveTextContent('Coverage & tests');
     expect(await screen.findByText('P95 180 ms')).toBeInTheDocument();
     // the full cards' figures are on the DevOps tab only
     expect(screen.queryByText('853 of 1000')).not.toBeInTheDocument();
     expect(
       screen.queryByRole('group', { name: 'P95 latency' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('group', { name: 'SOC 2 score' }),
     ).not.toBeInTheDocument();
   });
 
@@ -89,7 +96,7 @@ describe('devops plugin (new frontend system)', () => {
   it.each([
     ['without the annotation', makeEntity()],
     [
-      'whose annotation enables neither coverage nor performance',
+      'whose annotation enables neither coverage, performance nor security',
       makeEntity('deploy'),
     ],
   ])('leaves the card and the tab out for an entity %s', async (_, entity) => {
@@ -100,11 +107,13 @@ describe('devops plugin (new frontend system)', () => {
         createTestEntityPage({ entity }),
         coverageCard,
         performanceCard,
+        securityCard,
         devopsContent,
       ],
       config: enabling(
         'entity-card:devops/coverage',
         'entity-card:devops/performance',
+        'entity-card:devops/security',
       ),
       apis: [
         [devopsApiRef, devopsApi],
@@ -118,6 +127,49 @@ describe('devops plugin (new frontend system)', () => {
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
     expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
     expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
+    expect(devopsApi.getSecuritySummary).not.toHaveBeenCalled();
+  });
+
+  it('renders the security card for an entity whose annotation enables security, with the entity as the permission resource', async () => {
+    const devopsApi = mockDevopsApi();
+    const authorize = jest.fn(() => AuthorizeResult.ALLOW);
+
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: makeEntity('security') }),
+        securityCard,
+        coverageCard,
+      ],
+      config: enabling(
+        'entity-card:devops/security',
+        'entity-card:devops/coverage',
+      ),
+      apis: [
+        [devopsApiRef, devopsApi],
+        [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission({ authorize })],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('group', { name: 'SOC 2 score' }),
+    ).toHaveTextContent('72.5%');
+    expect(devopsApi.getSecuritySummary).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'payments' },
+      { branch: undefined },
+    );
+    await waitFor(() =>
+      expect(authorize).toHaveBeenCalledWith(
+        expect.objectContaining({
+          permission: expect.objectContaining({
+            name: 'devops.security.finding.update',
+          }),
+          resourceRef: 'component:default/payments',
+        }),
+      ),
+    );
+    // the coverage card is filtered out: coverage is not enabled
+    expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
   });
 
   it('renders the DevOps tab with the card', async () => {

@@ -13,6 +13,7 @@ import {
   isDevopsContentAvailable,
   isDevopsCoverageAvailable,
   isDevopsPerformanceAvailable,
+  isDevopsSecurityAvailable,
   isDevopsSummaryAvailable,
 } from './conditions';
 
@@ -73,6 +74,21 @@ const devopsPerformanceEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The full "Security" card, for entities whose monitoring annotation enables `security`. The
+ * DevOps tab shows it; as an overview card it is disabled by default.
+ */
+const devopsSecurityEntityCard = EntityCardBlueprint.make({
+  name: 'security',
+  disabled: true,
+  params: {
+    type: 'content',
+    filter: isDevopsSecurityAvailable,
+    loader: () =>
+      import('./components/SecurityCard').then(m => <m.DevopsSecurityCard />),
+  },
+});
+
 /** The DevOps tab of the entity page, for entities that enable any area it shows. */
 const devopsEntityContent = EntityContentBlueprint.make({
   params: {
@@ -87,8 +103,9 @@ const devopsEntityContent = EntityContentBlueprint.make({
 /**
  * The DevOps plugin for the new frontend system: the API (`api:devops`), the DevOps tab
  * (`entity-content:devops`), the overview's summary card (`entity-card:devops/summary`) and the
- * full "Performance" and "Coverage & tests" cards (`entity-card:devops/performance`,
- * `entity-card:devops/coverage`, disabled by default: the tab shows them).
+ * full "Performance", "Security" and "Coverage & tests" cards (`entity-card:devops/performance`,
+ * `entity-card:devops/security`, `entity-card:devops/coverage`, disabled by default: the tab
+ * shows them).
  *
  * @alpha
  */
@@ -100,6 +117,7 @@ const devopsPlugin = createFrontendPlugin({
     devopsApi,
     devopsSummaryEntityCard,
     devopsPerformanceEntityCard,
+    devopsSecurityEntityCard,
     devopsCoverageEntityCard,
     devopsEntityContent,
   ],

@@ -2,6 +2,7 @@ import {
   isDevopsContentAvailable,
   isDevopsCoverageAvailable,
   isDevopsPerformanceAvailable,
+  isDevopsSecurityAvailable,
 } from './conditions';
 import { makeEntity } from './__fixtures__/coverageSummary';
 
@@ -38,12 +39,29 @@ describe('isDevopsPerformanceAvailable', () => {
   });
 });
 
+describe('isDevopsSecurityAvailable', () => {
+  it.each([
+    ['security', true],
+    ['coverage, Security', true],
+    ['enabled', true],
+    ['coverage,performance', false],
+    ['', false],
+  ])('is %p -> %p', (monitoring, expected) => {
+    expect(isDevopsSecurityAvailable(makeEntity(monitoring))).toBe(expected);
+  });
+
+  it('is false without the annotation', () => {
+    expect(isDevopsSecurityAvailable(makeEntity())).toBe(false);
+  });
+});
+
 describe('isDevopsContentAvailable', () => {
   it.each([
     ['performance', true],
     ['coverage', true],
+    ['security', true],
     ['enabled', true],
-    ['deploy,security', false],
+    ['deploy', false],
     ['', false],
   ])('is %p -> %p', (monitoring, expected) => {
     expect(isDevopsContentAvailable(makeEntity(monitoring))).toBe(expected);

@@ -24,14 +24,27 @@ export function isDevopsPerformanceAvailable(entity: Entity): boolean {
 }
 
 /**
- * True when the entity enables at least one area the DevOps tab shows (performance or coverage):
- * the filter of the DevOps tab.
+ * True when the entity's `devops-growth.io/monitoring` annotation enables the `security` area
+ * (`security`, a list containing it, or `enabled`). Use it to show the "Security" card only where
+ * it has something to say.
+ *
+ * @public
+ */
+export function isDevopsSecurityAvailable(entity: Entity): boolean {
+  return isDevopsAreaEnabled(entity, 'security');
+}
+
+/**
+ * True when the entity enables at least one area the DevOps tab shows (performance, security or
+ * coverage): the filter of the DevOps tab.
  *
  * @public
  */
 export function isDevopsContentAvailable(entity: Entity): boolean {
   return (
-    isDevopsPerformanceAvailable(entity) || isDevopsCoverageAvailable(entity)
+    isDevopsPerformanceAvailable(entity) ||
+    isDevopsSecurityAvailable(entity) ||
+    isDevopsCoverageAvailable(entity)
   );
 }
 

@@ -1,6 +1,6 @@
 /**
- * DevOps Growth Engine frontend plugin: the "Performance" and "Coverage & tests" entity cards, the
- * DevOps tab and the overview's DevOps summary card.
+ * DevOps Growth Engine frontend plugin: the "Performance", "Security" and "Coverage & tests" entity
+ * cards, the DevOps tab and the overview's DevOps summary card.
  *
  * This entry point is for the legacy frontend system; the new frontend system plugin is the
  * default export of `@devops-growth/backstage-plugin-devops/alpha`.
@@ -11,6 +11,7 @@ export {
   devopsPlugin,
   EntityDevopsCoverageCard,
   EntityDevopsPerformanceCard,
+  EntityDevopsSecurityCard,
   EntityDevopsContent,
   EntityDevopsSummaryCard,
 } from './plugin';
@@ -18,6 +19,7 @@ export {
   isDevopsContentAvailable,
   isDevopsCoverageAvailable,
   isDevopsPerformanceAvailable,
+  isDevopsSecurityAvailable,
   isDevopsSummaryAvailable,
 } from './conditions';
 export { devopsApiRef, DevopsClient } from './api';
@@ -28,5 +30,8 @@ export type {
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
   CoverageSummaryOptions,
+  SecurityFindingsOptions,
+  SecurityFindingsPage,
+  SecuritySummaryOptions,
 } from './api';
 export type { DevopsPerformanceCardProps } from './components/PerformanceCard';

@@ -15,6 +15,7 @@ import {
   EntityDevopsContent,
   EntityDevopsCoverageCard,
   EntityDevopsPerformanceCard,
+  EntityDevopsSecurityCard,
   EntityDevopsSummaryCard,
 } from './plugin';
 import * as publicApi from './index';
@@ -78,7 +79,25 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
   });
 
-  it('shows both cards on the tab for an entity enabling every area', async () => {
+  it.each([
+    ['EntityDevopsSecurityCard', EntityDevopsSecurityCard],
+    ['EntityDevopsContent', EntityDevopsContent],
+  ])('%s renders the security card', async (_, Component) => {
+    const devopsApi = mockDevopsApi();
+
+    await renderCard(<Component />, makeEntity('security'), devopsApi);
+
+    expect(await screen.findByText('Security')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('group', { name: 'SOC 2 score' }),
+    ).toHaveTextContent('72.5%');
+    expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
+    expect(screen.queryByText('Performance')).not.toBeInTheDocument();
+    expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
+    expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
+  });
+
+  it('shows every card on the tab for an entity enabling every area', async () => {
     const devopsApi = mockDevopsApi();
 
     await renderInTestApp(
@@ -97,6 +116,9 @@ describe('devops plugin (legacy frontend system)', () => {
 
     expect(await screen.findByText('180 ms')).toBeInTheDocument();
     expect(await screen.findByText('853 of 1000')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('group', { name: 'SOC 2 score' }),
+    ).toBeInTheDocument();
   });
 
   it('EntityDevopsSummaryCard shows a row per enabled area, each loaded on its own, and links to the tab', async () => {
@@ -111,12 +133,19 @@ describe('devops plugin (legacy frontend system)', () => {
     );
 
     const table = await screen.findByRole('table', { name: 'DevOps areas' });
-    const [, performance, coverage] = within(table).getAllByRole('row');
+    const [, performance, security, coverage] =
+      within(table).getAllByRole('row');
     expect(performance).toHaveTextContent('Performance');
     expect(performance).toHaveTextContent('2 targets breached');
     expect(performance).toHaveTextContent('P95 180 ms');
     expect(performance).toHaveTextContent(
       'P99 latency 451 ms, target at most 400 ms',
+    );
+    expect(security).toHaveTextContent('Security');
+    expect(security).toHaveTextContent('1 open threat');
+    expect(security).toHaveTextContent('11 open findings, SOC 2 72.5%');
+    expect(security).toHaveTextContent(
+      'Brute force: 401/403 responses at 14 times their usual rate',
     );
     expect(coverage).toHaveTextContent('Coverage & tests');
     expect(coverage).toHaveTextContent('Could not load');
@@ -158,5 +187,13 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(publicApi.EntityDevopsSummaryCard).toBe(EntityDevopsSummaryCard);
     expect(publicApi.isDevopsSummaryAvailable(performance)).toBe(true);
     expect(publicApi.isDevopsSummaryAvailable(makeEntity())).toBe(false);
+    expect(publicApi.EntityDevopsSecurityCard).toBe(EntityDevopsSecurityCard);
+    expect(publicApi.isDevopsSecurityAvailable(performance)).toBe(false);
+    expect(publicApi.isDevopsSecurityAvailable(makeEntity('security'))).toBe(
+      true,
+    );
+    expect(publicApi.isDevopsContentAvailable(makeEntity('security'))).toBe(
+      true,
+    );
   });
 });

@@ -61,6 +61,23 @@ export const EntityDevopsPerformanceCard = devopsPlugin.provide(
 );
 
 /**
+ * The "Security" entity card. Shows a missing-annotation state for entities whose
+ * `devops-growth.io/monitoring` annotation does not enable `security`; see
+ * `isDevopsSecurityAvailable`.
+ *
+ * @public
+ */
+export const EntityDevopsSecurityCard = devopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDevopsSecurityCard',
+    component: {
+      lazy: () =>
+        import('./components/SecurityCard').then(m => m.DevopsSecurityCard),
+    },
+  }),
+);
+
+/**
  * The compact "DevOps" card for the entity overview: one row per area the entity enables (its
  * state, key figure and worst problem) and a link to the DevOps tab. Show it where
  * `isDevopsSummaryAvailable` holds; the full cards belong on the tab (`EntityDevopsContent`).
@@ -78,8 +95,8 @@ export const EntityDevopsSummaryCard = devopsPlugin.provide(
 );
 
 /**
- * The content of the DevOps entity tab: the "Performance" and "Coverage & tests" cards, each
- * where the entity enables its area. Show the tab where `isDevopsContentAvailable` holds.
+ * The content of the DevOps entity tab: the "Performance", "Security" and "Coverage & tests"
+ * cards, each where the entity enables its area. Show the tab where `isDevopsContentAvailable` holds.
  *
  * @public
  */

@@ -6,6 +6,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../api';
 import { makePerformanceSummary } from './performanceSummary';
+import { makeComplianceDetail, makeSecuritySummary } from './securitySummary';
 
 /** Test data shared by the plugin's tests. */
 
@@ -201,10 +202,10 @@ export function makeEmptySummary(): CoverageSummary {
   };
 }
 
-/** A DevOps API whose summary comes from `impl` (by default the full summary above). */
 /**
- * A `DevopsApi` whose methods are jest mocks: the coverage summary from `impl`, the performance
- * methods from `overrides` or else answering with the fixtures of `performanceSummary.ts`.
+ * A `DevopsApi` whose methods are jest mocks: the coverage summary from `impl`, the other methods
+ * from `overrides` or else answering with the fixtures of `performanceSummary.ts` and
+ * `securitySummary.ts` (status changes fail unless overridden).
  */
 export function mockDevopsApi(
   impl: DevopsApi['getCoverageSummary'] = async () => makeSummary(),
@@ -233,6 +234,31 @@ export function mockDevopsApi(
       overrides.startLoadTest ??
         (async () => {
           throw new Error('startLoadTest not expected');
+        }),
+    ),
+    getSecuritySummary: jest.fn(
+      overrides.getSecuritySummary ?? (async () => makeSecuritySummary()),
+    ),
+    getSecurityFindings: jest.fn(
+      overrides.getSecurityFindings ??
+        (async () => {
+          const { oldest } = makeSecuritySummary().findings;
+          return { items: oldest, total: oldest.length };
+        }),
+    ),
+    getComplianceFramework: jest.fn(
+      overrides.getComplianceFramework ?? (async () => makeComplianceDetail()),
+    ),
+    updateFindingStatus: jest.fn(
+      overrides.updateFindingStatus ??
+        (async () => {
+          throw new Error('updateFindingStatus not expected');
+        }),
+    ),
+    updateThreatStatus: jest.fn(
+      overrides.updateThreatStatus ??
+        (async () => {
+          throw new Error('updateThreatStatus not expected');
         }),
     ),
   };

@@ -1,13 +1,21 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ComplianceFrameworkDetail,
   EffectivePerformanceTargets,
+  FindingStatus,
+  FindingStatusChange,
   LoadTestRun,
   PerformanceSummary,
   PerformanceTargetChange,
   PerformanceTargetKey,
   PerformanceWindow,
   CoverageSummary,
+  SecurityFinding,
+  SecuritySeverity,
+  SecuritySummary,
+  SecurityThreat,
+  ThreatStatusChange,
 } from '@devops-growth/backstage-plugin-devops-common';
 
 /**
@@ -73,6 +81,42 @@ export interface LoadTestRequest {
 }
 
 /**
+ * Which branch's security findings to summarise; the backend picks its default branch when it is
+ * left out, and the returned `SecuritySummary` says which one it used.
+ *
+ * @public
+ */
+export interface SecuritySummaryOptions {
+  branch?: string;
+}
+
+/**
+ * A page of an entity's findings. Every field is optional; the backend applies its defaults and
+ * bounds (open findings of the default branch, first page).
+ *
+ * @public
+ */
+export interface SecurityFindingsOptions {
+  branch?: string;
+  /** Only findings in these statuses. */
+  status?: FindingStatus[];
+  /** Only findings of these severities. */
+  severity?: SecuritySeverity[];
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * A page of findings and how many match in all.
+ *
+ * @public
+ */
+export interface SecurityFindingsPage {
+  items: SecurityFinding[];
+  total: number;
+}
+
+/**
  * Client side of the DevOps backend (`/api/devops`).
  *
  * @public
@@ -118,6 +162,42 @@ export interface DevopsApi {
     entityRef: CompoundEntityRef,
     request?: LoadTestRequest,
   ): Promise<{ run: LoadTestRun }>;
+
+  /** Everything the "Security" card shows for one entity and branch. */
+  getSecuritySummary(
+    entityRef: CompoundEntityRef,
+    options?: SecuritySummaryOptions,
+  ): Promise<SecuritySummary>;
+
+  /** A page of the entity's findings, filtered by status and severity. */
+  getSecurityFindings(
+    entityRef: CompoundEntityRef,
+    options?: SecurityFindingsOptions,
+  ): Promise<SecurityFindingsPage>;
+
+  /** One compliance framework's score with its controls, their evidence and the score history. */
+  getComplianceFramework(
+    entityRef: CompoundEntityRef,
+    frameworkId: string,
+  ): Promise<ComplianceFrameworkDetail>;
+
+  /**
+   * Accepts a finding's risk, marks it a false positive or reopens it (permission
+   * `devops.security.finding.update` on the finding's entity).
+   */
+  updateFindingStatus(
+    findingId: string,
+    change: FindingStatusChange,
+  ): Promise<{ finding: SecurityFinding }>;
+
+  /**
+   * Acknowledges a threat, marks it mitigated or a false positive, or reopens it (permission
+   * `devops.security.threat.update` on the threat's entity).
+   */
+  updateThreatStatus(
+    threatId: string,
+    change: ThreatStatusChange,
+  ): Promise<{ threat: SecurityThreat }>;
 }
 
 /**

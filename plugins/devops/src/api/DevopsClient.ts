@@ -2,11 +2,17 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ComplianceFrameworkDetail,
   EffectivePerformanceTargets,
+  FindingStatusChange,
   LoadTestRun,
   PerformanceSummary,
   PerformanceTargetChange,
   CoverageSummary,
+  SecurityFinding,
+  SecuritySummary,
+  SecurityThreat,
+  ThreatStatusChange,
 } from '@devops-growth/backstage-plugin-devops-common';
 import {
   DevopsApi,
@@ -15,6 +21,9 @@ import {
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
   CoverageSummaryOptions,
+  SecurityFindingsOptions,
+  SecurityFindingsPage,
+  SecuritySummaryOptions,
 } from './DevopsApi';
 
 function entityPath(entityRef: CompoundEntityRef): string {
@@ -110,6 +119,63 @@ export class DevopsClient implements DevopsApi {
       method: 'POST',
       body: request,
     });
+  }
+
+  async getSecuritySummary(
+    entityRef: CompoundEntityRef,
+    options?: SecuritySummaryOptions,
+  ): Promise<SecuritySummary> {
+    return this.request<SecuritySummary>(
+      `${entityPath(entityRef)}/security${queryString({
+        branch: options?.branch,
+      })}`,
+    );
+  }
+
+  async getSecurityFindings(
+    entityRef: CompoundEntityRef,
+    options: SecurityFindingsOptions = {},
+  ): Promise<SecurityFindingsPage> {
+    return this.request<SecurityFindingsPage>(
+      `${entityPath(entityRef)}/security/findings${queryString({
+        branch: options.branch,
+        status: options.status?.join(','),
+        severity: options.severity?.join(','),
+        limit: options.limit?.toString(),
+        offset: options.offset?.toString(),
+      })}`,
+    );
+  }
+
+  async getComplianceFramework(
+    entityRef: CompoundEntityRef,
+    frameworkId: string,
+  ): Promise<ComplianceFrameworkDetail> {
+    return this.request<ComplianceFrameworkDetail>(
+      `${entityPath(entityRef)}/security/compliance/${encodeURIComponent(
+        frameworkId,
+      )}`,
+    );
+  }
+
+  async updateFindingStatus(
+    findingId: string,
+    change: FindingStatusChange,
+  ): Promise<{ finding: SecurityFinding }> {
+    return this.request(
+      `/security/findings/${encodeURIComponent(findingId)}/status`,
+      { method: 'POST', body: change },
+    );
+  }
+
+  async updateThreatStatus(
+    threatId: string,
+    change: ThreatStatusChange,
+  ): Promise<{ threat: SecurityThreat }> {
+    return this.request(
+      `/security/threats/${encodeURIComponent(threatId)}/status`,
+      { method: 'POST', body: change },
+    );
   }
 
   private async request<T>(

@@ -6,5 +6,8 @@ export type {
   PerformanceTargetsResponse,
   PerformanceTargetsUpdate,
   CoverageSummaryOptions,
+  SecurityFindingsOptions,
+  SecurityFindingsPage,
+  SecuritySummaryOptions,
 } from './DevopsApi';
 export { DevopsClient } from './DevopsClient';

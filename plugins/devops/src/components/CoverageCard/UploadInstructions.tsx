@@ -1,25 +1,17 @@
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { CodeSnippet, EmptyState } from '@backstage/core-components';
-import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   COVERAGE_FORMATS,
   TEST_FORMATS,
 } from '@devops-growth/backstage-plugin-devops-common';
-import useAsync from 'react-use/esm/useAsync';
+import { useDevopsBaseUrl } from '../shared';
 import { buildUploadCommand } from './model';
-
-const FALLBACK_BASE_URL = 'https://<your-backstage>/api/devops';
 
 /** The empty state: no report was uploaded yet, and how CI can upload one. */
 export function UploadInstructions(props: { entityRef: string }) {
   const { entityRef } = props;
-  const discoveryApi = useApi(discoveryApiRef);
-  const { value: baseUrl } = useAsync(
-    () => discoveryApi.getBaseUrl('devops'),
-    [discoveryApi],
-  );
-  const url = baseUrl ?? FALLBACK_BASE_URL;
+  const url = useDevopsBaseUrl();
   const coverageCommand = buildUploadCommand({
     baseUrl: url,
     entityRef,

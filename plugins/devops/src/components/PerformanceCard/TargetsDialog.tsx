@@ -1,10 +1,5 @@
 import { ChangeEvent, FormEvent, useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -21,7 +16,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import useAsync from 'react-use/esm/useAsync';
 import { devopsApiRef } from '../../api';
-import { formatDateTime } from '../shared';
+import { formatDateTime, FormDialog } from '../shared';
 import { formatActor } from './format';
 import { describeActionError } from './loadTests';
 import {
@@ -185,30 +180,15 @@ export function TargetsDialog(props: {
   }
 
   return (
-    <Dialog
-      open
+    <FormDialog
+      id="devops-targets-dialog"
+      title="Performance targets"
       onClose={onClose}
-      maxWidth="sm"
-      fullWidth
-      aria-labelledby="devops-targets-dialog-title"
+      onSubmit={submit}
+      saving={saving}
+      disabled={!form}
     >
-      <form onSubmit={submit} noValidate>
-        <DialogTitle id="devops-targets-dialog-title">
-          Performance targets
-        </DialogTitle>
-        <DialogContent>{content}</DialogContent>
-        <DialogActions>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            color="primary"
-            variant="contained"
-            disabled={!form || saving}
-          >
-            {saving ? 'Saving…' : 'Save'}
-          </Button>
-        </DialogActions>
-      </form>
-    </Dialog>
+      {content}
+    </FormDialog>
   );
 }

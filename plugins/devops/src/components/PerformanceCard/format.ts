@@ -2,7 +2,6 @@
  * Units and names of the "Performance" card: how latencies, throughput, error rates, CPU,
  * memory and targets are written, and the names of metrics, windows and target sources.
  */
-import { parseEntityRef } from '@backstage/catalog-model';
 import {
   PerformanceMetric,
   PerformanceTargetKey,
@@ -110,17 +109,4 @@ export function percentOf(fraction: number): number {
   return Number((fraction * 100).toPrecision(12));
 }
 
-/** `jane.doe` for `user:default/jane.doe`; other refs as given. */
-export function formatActor(ref: string): string {
-  try {
-    const parsed = parseEntityRef(ref, { defaultKind: 'user' });
-    if (parsed.kind.toLowerCase() === 'user') {
-      return parsed.namespace === 'default'
-        ? parsed.name
-        : `${parsed.namespace}/${parsed.name}`;
-    }
-  } catch {
-    // not an entity ref: show it as it is
-  }
-  return ref;
-}
+export { formatActor } from '../shared';

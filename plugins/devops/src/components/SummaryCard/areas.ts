@@ -1,6 +1,7 @@
 import { SummaryArea } from '../shared';
 import { coverageSummaryArea } from '../CoverageCard/summary';
 import { performanceSummaryArea } from '../PerformanceCard/summary';
+import { securitySummaryArea } from '../SecurityCard/summary';
 
 /**
  * The areas of the summary card, in the order of the DevOps tab. Like the tab, this list composes
@@ -8,5 +9,6 @@ import { performanceSummaryArea } from '../PerformanceCard/summary';
  */
 export const SUMMARY_AREAS: SummaryArea<any>[] = [
   performanceSummaryArea,
+  securitySummaryArea,
   coverageSummaryArea,
 ];

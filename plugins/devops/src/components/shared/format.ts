@@ -2,6 +2,7 @@
  * Formatters shared by every card: percentages, commits, dates, times and durations. Area-specific
  * units (latencies, throughput, bytes) live beside their card.
  */
+import { parseEntityRef } from '@backstage/catalog-model';
 
 /** A percentage with one decimal, for example `85.3%`. */
 export function formatPercent(value: number): string {
@@ -85,4 +86,19 @@ export function toPickerOptions(
     values.unshift(current);
   }
   return values;
+}
+
+/** `jane.doe` for `user:default/jane.doe`; other refs as given. */
+export function formatActor(ref: string): string {
+  try {
+    const parsed = parseEntityRef(ref, { defaultKind: 'user' });
+    if (parsed.kind.toLowerCase() === 'user') {
+      return parsed.namespace === 'default'
+        ? parsed.name
+        : `${parsed.namespace}/${parsed.name}`;
+    }
+  } catch {
+    // not an entity ref: show it as it is
+  }
+  return ref;
 }

@@ -28,3 +28,6 @@ export { FigureGrid, FigureTile } from './FigureTiles';
 export { SelectPicker } from './SelectPicker';
 export { AsyncCardContent } from './AsyncCardContent';
 export { AreaCard } from './AreaCard';
+export { describeRequestError } from './requestError';
+export { FormDialog } from './FormDialog';
+export { useDevopsBaseUrl } from './useDevopsBaseUrl';

@@ -1,0 +1,1 @@
+export { DevopsSecurityCard } from './DevopsSecurityCard';

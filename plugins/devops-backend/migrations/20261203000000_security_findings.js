@@ -167,6 +167,10 @@ exports.up = async function up(knex) {
       'devops_security_scans_entity_idx',
     );
     table.index(['scanned_ms'], 'devops_security_scans_time_idx');
+    table.index(
+      ['stream_id', 'scanned_ms'],
+      'devops_security_scans_stream_idx',
+    );
   });
 };
 

@@ -80,6 +80,8 @@ describe.each(databases.eachSupportedId())(
   (databaseId: TestDatabaseId) => {
     let knex: Knex;
     let store: DatabaseFindingStore;
+    const count = async (table: string) =>
+      Number((await knex(table).count({ n: '*' }))[0].n);
     beforeAll(async () => {
       knex = await databases.init(databaseId);
       await migrateToLatest(knex);
@@ -153,9 +155,7 @@ describe.each(databases.eachSupportedId())(
         slaDueAt: new Date(t2 + 7 * DAY_MS).toISOString(),
         slaBreached: true,
       });
-      expect(
-        Number((await knex('devops_security_findings').count({ n: '*' }))[0].n),
-      ).toBe(2);
+      expect(await count('devops_security_findings')).toBe(2);
       expect(
         (await store.listEvents(all['CodeQL/b'].id)).map(e => [e.kind, e.at]),
       ).toEqual([
@@ -307,14 +307,8 @@ describe.each(databases.eachSupportedId())(
       expect(await knex('devops_security_findings').select('*')).toEqual(
         before,
       );
-      expect(
-        Number((await knex('devops_security_scans').count({ n: '*' }))[0].n),
-      ).toBe(1);
-      expect(
-        Number(
-          (await knex('devops_security_finding_events').count({ n: '*' }))[0].n,
-        ),
-      ).toBe(0);
+      expect(await count('devops_security_scans')).toBe(1);
+      expect(await count('devops_security_finding_events')).toBe(0);
     });
 
     it('gives facts per entity on the branch of its latest scan, in bulk', async () => {

@@ -1,6 +1,8 @@
 /*
- * Security area, compliance: the latest result of each framework for each entity (its controls
- * with their evidence, as JSON) and the history of its scores, for the card's chart.
+ * Security area, compliance: the latest result of each framework for each entity (score, counts
+ * and its controls' statuses), the evidence of the entity's latest evaluation (every check's
+ * status and value, once per entity: the frameworks share most checks), and the history of the
+ * scores, for the card's chart.
  */
 
 /**
@@ -9,7 +11,7 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('devops_compliance_results', table => {
     table.comment(
-      'Latest compliance result per entity and framework: score, counts, controls with evidence',
+      'Latest compliance result per entity and framework: score, counts, control statuses',
     );
     table.string('entity_ref', 255).notNullable();
     table.string('framework_id', 64).notNullable();
@@ -28,7 +30,7 @@ exports.up = async function up(knex) {
     table
       .text('controls')
       .notNullable()
-      .comment('JSON: the controls with the evidence of their checks');
+      .comment('JSON: [control id, status, weight] of each control');
     table
       .bigInteger('history_at_ms')
       .nullable()
@@ -38,6 +40,19 @@ exports.up = async function up(knex) {
       'devops_compliance_results_pkey',
     );
     table.index(['evaluated_ms'], 'devops_compliance_results_evaluated_idx');
+  });
+
+  await knex.schema.createTable('devops_compliance_evidence', table => {
+    table.comment(
+      'What each compliance check found for an entity at its latest evaluation',
+    );
+    table.string('entity_ref', 255).primary().notNullable();
+    table.bigInteger('evaluated_ms').notNullable();
+    table
+      .text('checks')
+      .notNullable()
+      .comment('JSON: { check id: [status, value] }');
+    table.index(['evaluated_ms'], 'devops_compliance_evidence_evaluated_idx');
   });
 
   await knex.schema.createTable('devops_compliance_history', table => {
@@ -61,5 +76,6 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('devops_compliance_history');
+  await knex.schema.dropTable('devops_compliance_evidence');
   await knex.schema.dropTable('devops_compliance_results');
 };

@@ -1,18 +1,18 @@
-import {
-  ComplianceControlResult,
-  ComplianceStatus,
-} from '@devops-growth/backstage-plugin-devops-common';
+import { ComplianceStatus } from '@devops-growth/backstage-plugin-devops-common';
+import { ComplianceCheckOutcome } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
 import { chunks, IN_CHUNK, INSERT_CHUNK } from '../../../database/helpers';
 import { historyPointDue } from './analysis';
 import {
-  ComplianceResultInput,
   ComplianceSaveCounts,
   ComplianceStore,
+  EntityEvaluation,
   StoredComplianceResult,
+  StoredComplianceScore,
 } from './ComplianceStore';
 
 const RESULTS = 'devops_compliance_results';
+const EVIDENCE = 'devops_compliance_evidence';
 const HISTORY = 'devops_compliance_history';
 
 type ResultRow = {
@@ -24,58 +24,23 @@ type ResultRow = {
   passed: number;
   failed: number;
   not_evaluated: number;
-  controls?: string;
+  controls: string;
   history_at_ms: number | string | null;
 };
 
-/**
- * The controls as stored: the evidence without its time, which is the row's evaluation time
- * (every check of an evaluation runs at the same moment).
- */
-type StoredControl = {
-  id: string;
-  title: string;
-  weight: number;
-  status: ComplianceStatus;
-  evidence: Array<{
-    checkId: string;
-    title: string;
-    status: ComplianceStatus;
-    value: string;
-  }>;
+type HistoryRow = {
+  entity_ref: string;
+  framework_id: string;
+  at_ms: number;
+  score: number | null;
 };
 
-function encodeControls(controls: ComplianceControlResult[]): string {
-  const stored: StoredControl[] = controls.map(c => ({
-    id: c.controlId,
-    title: c.title,
-    weight: c.weight,
-    status: c.status,
-    evidence: c.evidence.map(e => ({
-      checkId: e.checkId,
-      title: e.title,
-      status: e.status,
-      value: e.value,
-    })),
-  }));
-  return JSON.stringify(stored);
-}
+/** A control as stored: `[id, status, weight]`. */
+type StoredControl = [string, ComplianceStatus, number];
+/** A check outcome as stored: `[status, value]`. */
+type StoredOutcome = [ComplianceStatus, string];
 
-function decodeControls(
-  json: string,
-  checkedAt: string,
-): ComplianceControlResult[] {
-  const stored = JSON.parse(json) as StoredControl[];
-  return stored.map(c => ({
-    controlId: c.id,
-    title: c.title,
-    weight: c.weight,
-    status: c.status,
-    evidence: c.evidence.map(e => ({ ...e, checkedAt })),
-  }));
-}
-
-function rowToResult(row: ResultRow): Omit<StoredComplianceResult, 'controls'> {
+function rowToScore(row: ResultRow): StoredComplianceScore {
   return {
     entityRef: row.entity_ref,
     frameworkId: row.framework_id,
@@ -88,7 +53,7 @@ function rowToResult(row: ResultRow): Omit<StoredComplianceResult, 'controls'> {
   };
 }
 
-const SUMMARY_COLUMNS = [
+const SCORE_COLUMNS = [
   'entity_ref',
   'framework_id',
   'title',
@@ -97,21 +62,27 @@ const SUMMARY_COLUMNS = [
   'passed',
   'failed',
   'not_evaluated',
-  'history_at_ms',
 ];
 
-/** Knex implementation of {@link ComplianceStore}, for SQLite and PostgreSQL. */
+const key = (entityRef: string, frameworkId: string) =>
+  `${entityRef}\u0000${frameworkId}`;
+
+/**
+ * Knex implementation of {@link ComplianceStore}, for SQLite and PostgreSQL. The evidence is
+ * kept once per entity (the frameworks share most checks), the controls as compact tuples: a
+ * full evaluation of thousands of entities writes a few MB, not a copy of every check's value
+ * per framework and control.
+ */
 export class DatabaseComplianceStore implements ComplianceStore {
   constructor(private readonly db: Knex) {}
 
-  async saveResults(input: {
-    entityRefs: string[];
-    results: ComplianceResultInput[];
+  async saveEvaluations(input: {
+    evaluations: EntityEvaluation[];
     at: Date;
     historyIntervalMs: number;
   }): Promise<ComplianceSaveCounts> {
     const atMs = input.at.getTime();
-    const entityRefs = [...new Set(input.entityRefs)];
+    const entityRefs = [...new Set(input.evaluations.map(e => e.entityRef))];
     const previous = new Map<
       string,
       { score: number | null; historyAtMs: number | null }
@@ -121,7 +92,7 @@ export class DatabaseComplianceStore implements ComplianceStore {
         .whereIn('entity_ref', refs)
         .select('entity_ref', 'framework_id', 'score', 'history_at_ms');
       for (const row of rows) {
-        previous.set(`${row.entity_ref}\u0000${row.framework_id}`, {
+        previous.set(key(row.entity_ref, row.framework_id), {
           score: row.score === null ? null : Number(row.score),
           historyAtMs:
             row.history_at_ms === null ? null : Number(row.history_at_ms),
@@ -129,50 +100,71 @@ export class DatabaseComplianceStore implements ComplianceStore {
       }
     }
 
-    const rows: Array<Required<ResultRow>> = [];
-    const points: Array<{
+    const results: ResultRow[] = [];
+    const points: HistoryRow[] = [];
+    const evidence: Array<{
       entity_ref: string;
-      framework_id: string;
-      at_ms: number;
-      score: number | null;
+      evaluated_ms: number;
+      checks: string;
     }> = [];
+    const withoutFrameworks: string[] = [];
     const kept = new Set<string>();
-    for (const r of input.results) {
-      const key = `${r.entityRef}\u0000${r.frameworkId}`;
-      kept.add(key);
-      const before = previous.get(key);
-      const due = historyPointDue(
-        before,
-        r.score,
-        atMs,
-        input.historyIntervalMs,
-      );
-      if (due) {
-        points.push({
-          entity_ref: r.entityRef,
+    for (const evaluation of input.evaluations) {
+      const { entityRef } = evaluation;
+      if (evaluation.frameworks.length === 0) {
+        withoutFrameworks.push(entityRef);
+        continue;
+      }
+      const checks: Record<string, StoredOutcome> = {};
+      for (const [id, outcome] of Object.entries(evaluation.checks)) {
+        checks[id] = [outcome.status, outcome.value];
+      }
+      evidence.push({
+        entity_ref: entityRef,
+        evaluated_ms: atMs,
+        checks: JSON.stringify(checks),
+      });
+      for (const r of evaluation.frameworks) {
+        kept.add(key(entityRef, r.frameworkId));
+        const before = previous.get(key(entityRef, r.frameworkId));
+        const due = historyPointDue(
+          before,
+          r.score,
+          atMs,
+          input.historyIntervalMs,
+        );
+        if (due) {
+          points.push({
+            entity_ref: entityRef,
+            framework_id: r.frameworkId,
+            at_ms: atMs,
+            score: r.score,
+          });
+        }
+        const controls: StoredControl[] = r.controls.map(c => [
+          c.controlId,
+          c.status,
+          c.weight,
+        ]);
+        results.push({
+          entity_ref: entityRef,
           framework_id: r.frameworkId,
-          at_ms: atMs,
+          title: r.title,
+          evaluated_ms: atMs,
           score: r.score,
+          passed: r.passed,
+          failed: r.failed,
+          not_evaluated: r.notEvaluated,
+          controls: JSON.stringify(controls),
+          history_at_ms: due ? atMs : before?.historyAtMs ?? null,
         });
       }
-      rows.push({
-        entity_ref: r.entityRef,
-        framework_id: r.frameworkId,
-        title: r.title,
-        evaluated_ms: atMs,
-        score: r.score,
-        passed: r.passed,
-        failed: r.failed,
-        not_evaluated: r.notEvaluated,
-        controls: encodeControls(r.controls),
-        history_at_ms: due ? atMs : before?.historyAtMs ?? null,
-      });
     }
     // Frameworks that no longer apply to an evaluated entity, grouped by framework.
     const stale = new Map<string, string[]>();
-    for (const key of previous.keys()) {
-      if (kept.has(key)) continue;
-      const [entityRef, frameworkId] = key.split('\u0000');
+    for (const k of previous.keys()) {
+      if (kept.has(k)) continue;
+      const [entityRef, frameworkId] = k.split('\u0000');
       const refs = stale.get(frameworkId) ?? [];
       refs.push(entityRef);
       stale.set(frameworkId, refs);
@@ -180,11 +172,14 @@ export class DatabaseComplianceStore implements ComplianceStore {
 
     let removed = 0;
     await this.db.transaction(async trx => {
-      for (const chunk of chunks(rows, INSERT_CHUNK)) {
+      for (const chunk of chunks(results, INSERT_CHUNK)) {
         await trx(RESULTS)
           .insert(chunk)
           .onConflict(['entity_ref', 'framework_id'])
           .merge();
+      }
+      for (const chunk of chunks(evidence, INSERT_CHUNK)) {
+        await trx(EVIDENCE).insert(chunk).onConflict('entity_ref').merge();
       }
       for (const chunk of chunks(points, INSERT_CHUNK)) {
         await trx(HISTORY)
@@ -200,32 +195,56 @@ export class DatabaseComplianceStore implements ComplianceStore {
             .delete();
         }
       }
+      for (const part of chunks(withoutFrameworks, IN_CHUNK)) {
+        await trx(EVIDENCE).whereIn('entity_ref', part).delete();
+      }
     });
-    return { results: rows.length, historyPoints: points.length, removed };
+    return {
+      results: results.length,
+      historyPoints: points.length,
+      removed,
+    };
   }
 
-  async listResults(
-    entityRef: string,
-  ): Promise<Array<Omit<StoredComplianceResult, 'controls'>>> {
+  async listResults(entityRef: string): Promise<StoredComplianceScore[]> {
     const rows: ResultRow[] = await this.db(RESULTS)
       .where({ entity_ref: entityRef })
-      .select(SUMMARY_COLUMNS)
+      .select(SCORE_COLUMNS)
       .orderBy('framework_id');
-    return rows.map(rowToResult);
+    return rows.map(rowToScore);
   }
 
   async getResult(
     entityRef: string,
     frameworkId: string,
   ): Promise<StoredComplianceResult | undefined> {
-    const row: ResultRow | undefined = await this.db(RESULTS)
-      .where({ entity_ref: entityRef, framework_id: frameworkId })
-      .first();
+    const [row, evidence]: [
+      ResultRow | undefined,
+      { checks: string } | undefined,
+    ] = await Promise.all([
+      this.db(RESULTS)
+        .where({ entity_ref: entityRef, framework_id: frameworkId })
+        .first(),
+      this.db(EVIDENCE).where({ entity_ref: entityRef }).first('checks'),
+    ]);
     if (!row) return undefined;
-    const result = rowToResult(row);
+    const controls = JSON.parse(row.controls) as StoredControl[];
+    const stored = JSON.parse(evidence?.checks ?? '{}') as Record<
+      string,
+      StoredOutcome
+    >;
+    const checks: Record<string, ComplianceCheckOutcome> = {};
+    for (const [id, [status, value]] of Object.entries(stored)) {
+      checks[id] = { status, value };
+    }
     return {
-      ...result,
-      controls: decodeControls(row.controls ?? '[]', result.evaluatedAt),
+      ...rowToScore(row),
+      controls: controls.map(([controlId, status, weight]) => ({
+        controlId,
+        status,
+        weight,
+      })),
+      checks,
     };
   }
 
@@ -257,6 +276,7 @@ export class DatabaseComplianceStore implements ComplianceStore {
     const results = await this.db(RESULTS)
       .where('evaluated_ms', '<', cutoff)
       .delete();
+    await this.db(EVIDENCE).where('evaluated_ms', '<', cutoff).delete();
     return { results, historyPoints };
   }
 }

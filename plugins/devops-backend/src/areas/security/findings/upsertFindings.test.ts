@@ -1,0 +1,108 @@
+import { TestDatabaseId } from '@backstage/backend-test-utils';
+import { ParsedFinding } from '@devops-growth/backstage-plugin-devops-node';
+import { createTestDatabases } from '../../../__testUtils__/databases';
+import { migrateToLatest } from '../../../database/migrations';
+import { dedupeFindings } from './analysis';
+import { DatabaseFindingStore } from './DatabaseFindingStore';
+import { UPSERT_CHUNK } from './upsertFindings';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const T0 = Date.parse('2026-11-01T10:00:00Z');
+const N = UPSERT_CHUNK + 500;
+
+function findings(n: number, lineShift: number): ParsedFinding[] {
+  return Array.from({ length: n }, (_, i) => ({
+    ruleId: `rule-${i % 7}`,
+    title: `Finding ${i}`,
+    message: `It's "quoted", with a \\ backslash, ünïcode and a\nnew line: ${i}`,
+    category: i % 2 ? 'code' : 'secret',
+    severity: i % 3 ? 'medium' : 'critical',
+    toolSeverity: 'warning',
+    location: { path: `.\\src\\file${i}.ts`, line: 10 + lineShift },
+    snippet: `const token${i} = read();`,
+    package:
+      i === 0
+        ? { name: 'left-pad', version: null, fixedVersion: null }
+        : undefined,
+    advisory: i === 0 ? { id: 'GHSA-1', url: null, cvssScore: 7.5 } : undefined,
+    helpUri: i === 1 ? 'https://example.invalid/rule' : null,
+  }));
+}
+
+describe.each(databases.eachSupportedId())(
+  'the findings upsert on %p',
+  (databaseId: TestDatabaseId) => {
+    it('writes and matches more findings than one statement holds, keeping every field', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateToLatest(knex);
+      const store = new DatabaseFindingStore(knex);
+      const scan = (atMs: number, list: ParsedFinding[]) =>
+        store.recordScan({
+          entityRef: 'component:default/a',
+          branch: 'main',
+          commitSha: 'c',
+          format: 'sarif',
+          sizeBytes: 1,
+          scannedAt: new Date(atMs),
+          sla: { critical: 1, high: 7, medium: 30, low: 90 },
+          runs: [
+            {
+              tool: 'Gitleaks',
+              toolVersion: '8.0.0',
+              category: '',
+              findings: dedupeFindings(list),
+              toolErrorCount: 0,
+            },
+          ],
+        });
+      expect(await scan(T0, findings(N, 0))).toMatchObject({
+        new: N,
+        open: N,
+      });
+      // The lines moved (the snippets did not): the same findings; the last one is gone.
+      expect(await scan(T0 + 1000, findings(N - 1, 25))).toMatchObject({
+        new: 0,
+        fixed: 1,
+        open: N - 1,
+      });
+      const { items, total } = await store.listFindings({
+        entityRef: 'component:default/a',
+        branch: 'main',
+        status: ['open'],
+        order: 'oldest',
+        limit: 2,
+        offset: 0,
+        nowMs: T0 + 1000,
+      });
+      expect(total).toBe(N - 1);
+      const byTitle = Object.fromEntries(items.map(f => [f.title, f]));
+      const all = await store.listFindings({
+        entityRef: 'component:default/a',
+        branch: 'main',
+        order: 'oldest',
+        limit: N,
+        offset: 0,
+        nowMs: T0 + 1000,
+      });
+      const first = all.items.find(f => f.title === 'Finding 0')!;
+      expect(first).toMatchObject({
+        message: `It's "quoted", with a \\ backslash, ünïcode and a\nnew line: 0`,
+        category: 'secret',
+        severity: 'critical',
+        location: { path: 'src/file0.ts', line: 35 },
+        package: { name: 'left-pad', version: null, fixedVersion: null },
+        advisory: { id: 'GHSA-1', url: null, cvssScore: 7.5 },
+        helpUri: null,
+        lastSeenAt: new Date(T0 + 1000).toISOString(),
+        firstSeenAt: new Date(T0).toISOString(),
+      });
+      expect(all.items.find(f => f.title === 'Finding 1')?.helpUri).toBe(
+        'https://example.invalid/rule',
+      );
+      expect(Object.keys(byTitle)).toHaveLength(2);
+      await knex.destroy();
+    });
+  },
+);

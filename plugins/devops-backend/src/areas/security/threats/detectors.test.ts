@@ -74,9 +74,13 @@ describe('hourlyBaseline', () => {
   const now = T0 + 14 * DAY + 14 * HOUR; // 14:00 on day 14
 
   it('takes the same hour of the past 14 days', () => {
-    // Day d adds d req/s at 14:00: the 14 values are 500..513, median 506.5, MAD 3.5.
+    // Day d adds d req/s at 14:00: the last 14 values are 506..519, median 512.5, MAD 3.5.
+    // Two of them are of the same weekday: too few to judge against those alone.
     const hourly = diurnal(20, now, (d, h) => (h === 14 ? d : 0));
-    const result = hourlyBaseline(hourly, 'throughput', now, DEFAULT_BASELINE);
+    const result = hourlyBaseline(hourly, 'throughput', now, {
+      ...DEFAULT_BASELINE,
+      days: 14,
+    });
     expect(result).toEqual({
       median: 506.5 + 6,
       mad: 3.5,
@@ -84,6 +88,33 @@ describe('hourlyBaseline', () => {
       method: 'same-hour',
       days: 14,
     });
+  });
+
+  it('takes the same hour of the same weekday when three weeks have it', () => {
+    // Saturdays and Sundays at 40% of a weekday; `now` + 4 days is a Saturday, 14:00.
+    const saturday = now + 4 * DAY;
+    expect(new Date(saturday).getUTCDay()).toBe(6);
+    const hourly = diurnal(28, saturday).map(p => {
+      const day = p.at.getUTCDay();
+      const factor = day === 0 || day === 6 ? 0.4 : 1;
+      return { ...p, throughput: (p.throughput ?? 0) * factor };
+    });
+    expect(
+      hourlyBaseline(hourly, 'throughput', saturday, DEFAULT_BASELINE),
+    ).toEqual({
+      median: 200,
+      mad: 0,
+      points: 4,
+      method: 'same-weekday-hour',
+      days: 28,
+    });
+    // The same hour of any day would have said 500: a Saturday flood of x2.5 would hide.
+    expect(
+      hourlyBaseline(hourly, 'throughput', saturday, {
+        ...DEFAULT_BASELINE,
+        minSameWeekdayPoints: 5,
+      }),
+    ).toMatchObject({ median: 500, method: 'same-hour', points: 28 });
   });
 
   it('falls back to the neighbouring hours when fewer than 5 days have the hour', () => {
@@ -109,7 +140,10 @@ describe('hourlyBaseline', () => {
   });
 
   it('ignores hours without the metric and hours at or after the judged one', () => {
-    const hourly = diurnal(14, now).map(p => ({ ...p, throughput: null }));
+    const hourly: RequestPoint[] = diurnal(14, now).map(p => ({
+      ...p,
+      throughput: null,
+    }));
     hourly.push(point(now, 1000), point(now + HOUR, 1000));
     const result = hourlyBaseline(hourly, 'throughput', now, DEFAULT_BASELINE);
     expect(result).toEqual({

@@ -60,15 +60,26 @@ export function metricValue(
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** An entity's normal level of a metric at one hour of day. */
+/** How a baseline was taken, the surest first. */
+export const BASELINE_METHODS = [
+  'same-weekday-hour',
+  'same-hour',
+  'neighbour-hours',
+] as const;
+export type BaselineMethod = (typeof BASELINE_METHODS)[number];
+
+/** An entity's normal level of a metric at one hour. */
 export interface Baseline {
   median: number;
   /** Median absolute deviation, unscaled. */
   mad: number;
   /** Hourly points it was computed from. */
   points: number;
-  /** `same-hour`: the hour of day of past days; `neighbour-hours`: that hour ± a few. */
-  method: 'same-hour' | 'neighbour-hours';
+  /**
+   * `same-weekday-hour`: the same hour of the same weekday of past weeks; `same-hour`: the same
+   * hour of day of past days; `neighbour-hours`: that hour of day ± a few.
+   */
+  method: BaselineMethod;
   /** Days of history the window held, rounded up. */
   days: number;
 }
@@ -80,17 +91,31 @@ export function isBaseline(result: BaselineResult): result is Baseline {
   return (result as Baseline).median !== undefined;
 }
 
+/** The start of the hour holding `ms`. */
+export function hourStart(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
 /** The UTC hour of day (0..23) of an instant. */
 function hourOfDay(ms: number): number {
   return ((Math.floor(ms / HOUR_MS) % 24) + 24) % 24;
 }
 
+/** Hours since the epoch modulo a week: equal for the same hour of the same weekday. */
+function hourOfWeek(ms: number): number {
+  return ((Math.floor(ms / HOUR_MS) % 168) + 168) % 168;
+}
+
 /**
  * The baseline of `metric` for the hour starting at `hourStartMs`, from hourly roll-ups (any
- * order) of the `settings.days` days before it: the median and MAD of the same hour of day when
- * at least `minSameHourPoints` days have it; else of that hour ± `neighbourHours` (a young
- * entity: with daily cycles, all hours of the day would set a peak hour against the night's
- * traffic). Fewer than `minHours` hourly points in the window: no baseline, with the reason.
+ * order) of the `settings.days` days before it, the first of:
+ * - the median and MAD of the same hour of the same weekday, when at least
+ *   `minSameWeekdayPoints` weeks have it (weekly cycles: a Saturday is judged against
+ *   Saturdays, whatever the entity's time zone);
+ * - of the same hour of day, when at least `minSameHourPoints` days have it;
+ * - of that hour ± `neighbourHours` (a young entity: with daily cycles, all hours of the day
+ *   would set a peak hour against the night's traffic).
+ * Fewer than `minHours` hourly points in the window: no baseline, with the reason.
  */
 export function hourlyBaseline(
   hourly: readonly RequestPoint[],
@@ -100,6 +125,8 @@ export function hourlyBaseline(
 ): BaselineResult {
   const from = hourStartMs - settings.days * DAY_MS;
   const hour = hourOfDay(hourStartMs);
+  const weekHour = hourOfWeek(hourStartMs);
+  const weekday: number[] = [];
   const same: number[] = [];
   const near: number[] = [];
   let total = 0;
@@ -113,7 +140,10 @@ export function hourlyBaseline(
     earliest = Math.min(earliest, at);
     const distance = Math.abs(hourOfDay(at) - hour);
     const circular = Math.min(distance, 24 - distance);
-    if (circular === 0) same.push(value);
+    if (circular === 0) {
+      same.push(value);
+      if (hourOfWeek(at) === weekHour) weekday.push(value);
+    }
     if (circular <= settings.neighbourHours) near.push(value);
   }
   if (total < settings.minHours) {
@@ -121,15 +151,59 @@ export function hourlyBaseline(
       missing: `the baseline needs ${settings.minHours} hours of history; ${total} so far`,
     };
   }
-  const useSame = same.length >= settings.minSameHourPoints;
-  const values = useSame ? same : near;
+  let method: BaselineMethod = 'neighbour-hours';
+  let values = near;
+  if (weekday.length >= settings.minSameWeekdayPoints) {
+    method = 'same-weekday-hour';
+    values = weekday;
+  } else if (same.length >= settings.minSameHourPoints) {
+    method = 'same-hour';
+    values = same;
+  }
   const center = median(values);
   return {
     median: center,
     mad: medianAbsoluteDeviation(values, center),
     points: values.length,
-    method: useSame ? 'same-hour' : 'neighbour-hours',
+    method,
     days: Math.ceil((hourStartMs - earliest) / DAY_MS),
+  };
+}
+
+/** The lookup of a metric's baseline for the hour starting at `hourStartMs`. */
+export type BaselineLookup = (
+  metric: RateMetric,
+  hourStartMs: number,
+) => BaselineResult;
+
+/**
+ * The baseline at an instant: hourly roll-ups are means over the hour, so each hour's baseline
+ * stands for its middle; between two middles the median and MAD are interpolated linearly (at
+ * 10:50, two thirds of 10:00's and one third of 11:00's). Without it, a point late in an hour
+ * of rising traffic (the morning ramp) is judged against the hour's mean, lower than what is
+ * normal at that minute. When one of the two hours has no baseline, the other one is used.
+ */
+export function baselineAt(
+  lookup: BaselineLookup,
+  metric: RateMetric,
+  atMs: number,
+): BaselineResult {
+  const centred = atMs - HOUR_MS / 2;
+  const before = hourStart(centred);
+  const weight = (centred - before) / HOUR_MS;
+  const a = lookup(metric, before);
+  const b = lookup(metric, before + HOUR_MS);
+  if (!isBaseline(a)) return isBaseline(b) ? b : a;
+  if (!isBaseline(b) || weight === 0) return a;
+  return {
+    median: (1 - weight) * a.median + weight * b.median,
+    mad: (1 - weight) * a.mad + weight * b.mad,
+    points: Math.min(a.points, b.points),
+    method:
+      BASELINE_METHODS.indexOf(a.method) >= BASELINE_METHODS.indexOf(b.method)
+        ? a.method
+        : b.method,
+    days: Math.min(a.days, b.days),
   };
 }
 
@@ -152,6 +226,10 @@ export function judgeSurge(
   baseline: Baseline,
   rule: SurgeRule,
 ): SurgeJudgement {
+  // A baseline from the neighbouring hours of a few days is less sure (a young entity, whose
+  // days may not yet include a weekday and a weekend): the ratio asked is half as high again.
+  const minRatio =
+    baseline.method === 'neighbour-hours' ? rule.minRatio * 1.5 : rule.minRatio;
   const scale = Math.max(
     MAD_SCALE * baseline.mad,
     rule.madFloorShare * baseline.median,
@@ -160,8 +238,7 @@ export function judgeSurge(
   const z = (value - baseline.median) / scale;
   const ratio = value / Math.max(baseline.median, rule.madFloorRps);
   return {
-    flagged:
-      value >= rule.minRps && ratio >= rule.minRatio && z >= rule.minZScore,
+    flagged: value >= rule.minRps && ratio >= minRatio && z >= rule.minZScore,
     ratio,
     z,
   };
@@ -208,11 +285,6 @@ export function conditionOf(
     last: points[n - 1],
     peak,
   };
-}
-
-/** The start of the hour holding `ms`. */
-export function hourStart(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
 export { HOUR_MS, DAY_MS };

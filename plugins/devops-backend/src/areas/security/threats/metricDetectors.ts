@@ -8,14 +8,13 @@ import {
 import { RequestPoint } from '../types';
 import {
   Baseline,
-  BaselineResult,
+  BaselineLookup,
+  baselineAt,
   conditionOf,
   ConditionState,
-  hourStart,
   isBaseline,
   JudgedPoint,
   judgeSurge,
-  RateMetric,
 } from './detectors';
 import { BruteForceRule, SurgeRule } from './settings';
 
@@ -27,16 +26,16 @@ import { BruteForceRule, SurgeRule } from './settings';
 
 export type MetricDetectorId = 'traffic-flood' | 'brute-force';
 
+export const PEAK_LABEL: Record<MetricDetectorId, string> = {
+  'traffic-flood': 'Peak request rate',
+  'brute-force': 'Peak authentication failures',
+};
+export const PEAK_RATIO_LABEL = 'Peak ratio to baseline';
+
 export const METRIC_THREAT_TYPE: Record<MetricDetectorId, ThreatType> = {
   'traffic-flood': 'traffic-flood',
   'brute-force': 'brute-force',
 };
-
-/** The baseline of a metric for an hour (the task caches them: hourly roll-ups change slowly). */
-export type BaselineLookup = (
-  metric: RateMetric,
-  hourStartMs: number,
-) => BaselineResult;
 
 /** What a detector made of an entity's environment at one tick. */
 export interface MetricEvaluation {
@@ -87,11 +86,23 @@ function severityByRatio(ratio: number, rule: SurgeRule): SecuritySeverity {
   return 'medium';
 }
 
+function severityByRate(
+  failuresPerSecond: number,
+  rule: BruteForceRule,
+): SecuritySeverity {
+  if (failuresPerSecond >= rule.criticalRps) return 'critical';
+  if (failuresPerSecond >= rule.highRps) return 'high';
+  return 'medium';
+}
+
 /** A rate as written in evidence: up to 3 significant decimals. */
 export function formatRate(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const abs = Math.abs(n);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  let digits = 3;
+  if (abs >= 100) digits = 0;
+  else if (abs >= 10) digits = 1;
+  else if (abs >= 1) digits = 2;
   return String(Number(n.toFixed(digits)));
 }
 
@@ -101,6 +112,9 @@ function round(n: number, digits = 3): number {
 }
 
 function describeBaseline(b: Baseline): string {
+  if (b.method === 'same-weekday-hour') {
+    return `the same hour of the same weekday of ${b.points} past weeks`;
+  }
   return b.method === 'same-hour'
     ? `the same hour of ${b.points} past days`
     : `the neighbouring hours of ${b.days} past day(s)`;
@@ -170,9 +184,10 @@ export function evaluateTrafficFlood(
   }
   const judged: JudgedPoint[] = [];
   for (const { point, value } of prepared.points) {
-    const baseline = input.baselineFor(
+    const baseline = baselineAt(
+      input.baselineFor,
       'throughput',
-      hourStart(point.at.getTime()),
+      point.at.getTime(),
     );
     if (!isBaseline(baseline)) {
       return notMonitored(detector, input.environment, baseline.missing);
@@ -252,12 +267,12 @@ export function evaluateBruteForce(
     JudgedPoint & { share: number | null; shareBaseline: number | null }
   > = [];
   for (const { point, value } of prepared.points) {
-    const hour = hourStart(point.at.getTime());
-    const baseline = input.baselineFor('authFailureRps', hour);
+    const at = point.at.getTime();
+    const baseline = baselineAt(input.baselineFor, 'authFailureRps', at);
     if (!isBaseline(baseline)) {
       return notMonitored(detector, input.environment, baseline.missing);
     }
-    const shareBase = input.baselineFor('authFailureShare', hour);
+    const shareBase = baselineAt(input.baselineFor, 'authFailureShare', at);
     const shareBaseline = isBaseline(shareBase) ? shareBase.median : null;
     const t = point.throughput;
     const share = t !== null && t > 0 ? Math.min(1, value / t) : null;
@@ -299,11 +314,7 @@ export function evaluateBruteForce(
     const peak = condition.peak;
     evaluation.severity = maxSeverity(
       severityByRatio(peak.ratio, rule),
-      peak.value >= rule.criticalRps
-        ? 'critical'
-        : peak.value >= rule.highRps
-        ? 'high'
-        : 'medium',
+      severityByRate(peak.value, rule),
     );
     const figures: ThreatFigure[] = [
       {
@@ -350,9 +361,3 @@ export function evaluateBruteForce(
   }
   return evaluation;
 }
-
-export const PEAK_LABEL: Record<MetricDetectorId, string> = {
-  'traffic-flood': 'Peak request rate',
-  'brute-force': 'Peak authentication failures',
-};
-export const PEAK_RATIO_LABEL = 'Peak ratio to baseline';

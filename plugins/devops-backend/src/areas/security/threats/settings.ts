@@ -12,6 +12,8 @@ import {
 export interface BaselineSettings {
   /** Days of hourly roll-ups the baseline reads (`devops.security.threats.baselineDays`). */
   days: number;
+  /** Weeks with the same hour of the same weekday needed to judge against those alone. */
+  minSameWeekdayPoints: number;
   /** Same-hour points needed; with fewer, the neighbouring hours of the same days are used. */
   minSameHourPoints: number;
   /** How many hours on each side of the hour of day the fallback reads. */
@@ -77,7 +79,8 @@ export interface ThreatSettings {
 const PREFIX = 'devops.security.threats';
 
 export const DEFAULT_BASELINE: BaselineSettings = {
-  days: 14,
+  days: 28,
+  minSameWeekdayPoints: 3,
   minSameHourPoints: 5,
   neighbourHours: 3,
   minHours: 24,
@@ -101,7 +104,7 @@ export const DEFAULT_BRUTE_FORCE: BruteForceRule = {
   madFloorShare: 0.2,
   madFloorRps: 0.2,
   minRps: 2,
-  consecutiveTicks: 2,
+  consecutiveTicks: 3,
   highRatio: 10,
   criticalRatio: 50,
   minShare: 0.2,

@@ -3,6 +3,7 @@ import { ParsedFinding } from '@devops-growth/backstage-plugin-devops-node';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
+import { clearFindingTables } from './__testUtils__/findings';
 import { DAY_MS, dedupeFindings } from './analysis';
 import { DatabaseFindingStore } from './DatabaseFindingStore';
 import { ScanInput, ScanRunInput } from './FindingStore';
@@ -87,14 +88,7 @@ describe.each(databases.eachSupportedId())(
       await migrateToLatest(knex);
     });
     beforeEach(async () => {
-      for (const table of [
-        'devops_security_finding_events',
-        'devops_security_scans',
-        'devops_security_findings',
-        'devops_security_streams',
-      ]) {
-        await knex(table).delete();
-      }
+      await clearFindingTables(knex);
       store = new DatabaseFindingStore(knex);
     });
 

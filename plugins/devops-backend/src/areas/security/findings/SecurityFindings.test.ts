@@ -8,6 +8,7 @@ import {
 import { Knex } from 'knex';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
+import { clearFindingTables } from './__testUtils__/findings';
 import { DAY_MS } from './analysis';
 import { DatabaseFindingStore } from './DatabaseFindingStore';
 import { SecurityFindings } from './SecurityFindings';
@@ -79,14 +80,7 @@ describe.each(databases.eachSupportedId())(
       await migrateToLatest(knex);
     });
     beforeEach(async () => {
-      for (const table of [
-        'devops_security_finding_events',
-        'devops_security_scans',
-        'devops_security_findings',
-        'devops_security_streams',
-      ]) {
-        await knex(table).delete();
-      }
+      await clearFindingTables(knex);
       nowMs = T0;
       findings = new SecurityFindings(
         new DatabaseFindingStore(knex),

@@ -2,6 +2,7 @@ import { TestDatabaseId } from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { MIGRATIONS_DIRECTORY } from '../../../database/migrations';
+import { FINDING_TABLES } from './__testUtils__/findings';
 
 jest.setTimeout(60_000);
 
@@ -11,12 +12,6 @@ const files = fs
   .filter(f => f.endsWith('.js'))
   .sort();
 const databases = createTestDatabases();
-const TABLES = [
-  'devops_security_streams',
-  'devops_security_findings',
-  'devops_security_finding_events',
-  'devops_security_scans',
-];
 
 describe.each(databases.eachSupportedId())(
   'the security findings migration on %p',
@@ -126,7 +121,7 @@ describe.each(databases.eachSupportedId())(
       for (let i = files.length - 1; i >= own; i--) {
         await knex.migrate.down({ directory: MIGRATIONS_DIRECTORY });
       }
-      for (const table of TABLES) {
+      for (const table of FINDING_TABLES) {
         expect(await knex.schema.hasTable(table)).toBe(false);
       }
       expect(await knex.schema.hasTable('devops_reports')).toBe(true);

@@ -2,7 +2,7 @@ import { TestDatabaseId } from '@backstage/backend-test-utils';
 import { ParsedFinding } from '@devops-growth/backstage-plugin-devops-node';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
-import { dedupeFindings } from './analysis';
+import { scanInput } from './__testUtils__/findings';
 import { DatabaseFindingStore } from './DatabaseFindingStore';
 import { UPSERT_CHUNK } from './upsertFindings';
 
@@ -39,24 +39,7 @@ describe.each(databases.eachSupportedId())(
       await migrateToLatest(knex);
       const store = new DatabaseFindingStore(knex);
       const scan = (atMs: number, list: ParsedFinding[]) =>
-        store.recordScan({
-          entityRef: 'component:default/a',
-          branch: 'main',
-          commitSha: 'c',
-          format: 'sarif',
-          sizeBytes: 1,
-          scannedAt: new Date(atMs),
-          sla: { critical: 1, high: 7, medium: 30, low: 90 },
-          runs: [
-            {
-              tool: 'Gitleaks',
-              toolVersion: '8.0.0',
-              category: '',
-              findings: dedupeFindings(list),
-              toolErrorCount: 0,
-            },
-          ],
-        });
+        store.recordScan(scanInput(atMs, list, 'Gitleaks'));
       expect(await scan(T0, findings(N, 0))).toMatchObject({
         new: N,
         open: N,

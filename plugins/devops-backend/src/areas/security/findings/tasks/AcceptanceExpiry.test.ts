@@ -2,7 +2,7 @@ import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { ParsedFinding } from '@devops-growth/backstage-plugin-devops-node';
 import { createTestDatabases } from '../../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../../database/migrations';
-import { dedupeFindings } from '../analysis';
+import { scanInput } from '../__testUtils__/findings';
 import { DatabaseFindingStore } from '../DatabaseFindingStore';
 import { AcceptanceExpiry } from './AcceptanceExpiry';
 
@@ -46,24 +46,7 @@ describe('AcceptanceExpiry', () => {
       const knex = await databases.init(databaseId);
       await migrateToLatest(knex);
       const store = new DatabaseFindingStore(knex);
-      await store.recordScan({
-        entityRef: 'component:default/a',
-        branch: 'main',
-        commitSha: 'c1',
-        format: 'sarif',
-        sizeBytes: 1,
-        scannedAt: new Date(T0),
-        sla: { critical: 1, high: 7, medium: 30, low: 90 },
-        runs: [
-          {
-            tool: 'Semgrep',
-            toolVersion: null,
-            category: '',
-            findings: dedupeFindings(findings(520)),
-            toolErrorCount: 0,
-          },
-        ],
-      });
+      await store.recordScan(scanInput(T0, findings(520)));
       await knex('devops_security_findings').update({
         status: 'accepted',
         accepted_until_ms: T0 + 1000,

@@ -2,7 +2,8 @@ import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createTestDatabases } from '../../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../../database/migrations';
-import { DAY_MS, dedupeFindings } from '../analysis';
+import { scanInput } from '../__testUtils__/findings';
+import { DAY_MS } from '../analysis';
 import { DatabaseFindingStore } from '../DatabaseFindingStore';
 import { readFindingsSettings } from '../settings';
 import { FindingsRetention } from './FindingsRetention';
@@ -35,34 +36,20 @@ describe('FindingsRetention', () => {
       await migrateToLatest(knex);
       const store = new DatabaseFindingStore(knex);
       const scanAt = async (atMs: number, rules: string[]) =>
-        store.recordScan({
-          entityRef: 'component:default/a',
-          branch: 'main',
-          commitSha: `c${atMs}`,
-          format: 'sarif',
-          sizeBytes: 1,
-          scannedAt: new Date(atMs),
-          sla: { critical: 1, high: 7, medium: 30, low: 90 },
-          runs: [
-            {
-              tool: 'Semgrep',
-              toolVersion: null,
-              category: '',
-              findings: dedupeFindings(
-                rules.map(rule => ({
-                  ruleId: rule,
-                  title: rule,
-                  message: rule,
-                  category: 'code',
-                  severity: 'low',
-                  toolSeverity: 'note',
-                  location: null,
-                })),
-              ),
-              toolErrorCount: 0,
-            },
-          ],
-        });
+        store.recordScan(
+          scanInput(
+            atMs,
+            rules.map(rule => ({
+              ruleId: rule,
+              title: rule,
+              message: rule,
+              category: 'code',
+              severity: 'low',
+              toolSeverity: 'note',
+              location: null,
+            })),
+          ),
+        );
       const many = Array.from({ length: 450 }, (_, i) => `old-${i}`);
       await scanAt(T0, [...many, 'kept']);
       await scanAt(T0 + DAY_MS, ['kept']); // fixes the 450

@@ -16,6 +16,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-node';
 import { createCoverageArea } from './areas/coverage';
 import { createPerformanceArea } from './areas/performance';
+import { createSecurityArea } from './areas/security';
 import { AreaContext } from './areas/types';
 import { openDatabase } from './database/migrations';
 import { AllowedHosts } from './egress/AllowedHosts';
@@ -85,12 +86,17 @@ export const devopsPlugin = createBackendPlugin({
         const parsers = new ReportParserRegistry();
         parsers.add(...builtInReportParsers(), ...moduleParsers);
 
-        const areas = [
-          createCoverageArea(context),
-          await createPerformanceArea(context, {
-            moduleProviders: moduleMetricsProviders,
-          }),
-        ];
+        const coverage = createCoverageArea(context);
+        const performance = await createPerformanceArea(context, {
+          moduleProviders: moduleMetricsProviders,
+        });
+        const security = createSecurityArea(context, {
+          coverage: coverage.service,
+          performance: performance.service,
+          moduleFrameworks,
+          moduleChecks,
+        });
+        const areas = [coverage, performance, security];
         for (const area of areas) {
           for (const task of area.tasks) {
             await task.schedule(scheduler);

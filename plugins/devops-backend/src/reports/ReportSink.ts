@@ -4,6 +4,7 @@ import {
   ReportKind,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { ReportParser } from '@devops-growth/backstage-plugin-devops-node';
+import { InputError } from '@backstage/errors';
 import { RequestBody } from './body';
 
 /** An upload to `POST /reports`, after the query was parsed and the entity loaded. */
@@ -13,8 +14,9 @@ export interface ReportUpload {
   parser: ReportParser;
   /** Report name (coverage and tests); areas that keep no names ignore it. */
   name?: string;
-  commitSha: string;
-  branch: string;
+  /** Present for every kind whose sink requires it (all but security events). */
+  commitSha?: string;
+  branch?: string;
 }
 
 /**
@@ -26,8 +28,23 @@ export interface ReportSink {
   /** The area the entity must enable (`devops-growth.io/monitoring`). */
   area: DevopsArea;
   kinds: ReportKind[];
+  /** False when reports of these kinds belong to no commit or branch (WAF logs); default true. */
+  commitRequired?: boolean;
   ingest(
     upload: ReportUpload,
     body: RequestBody,
   ): Promise<{ id: string; itemCount: number }>;
+}
+
+/** The commit and branch of an upload whose sink requires them. */
+export function commitOf(upload: ReportUpload): {
+  commitSha: string;
+  branch: string;
+} {
+  if (upload.commitSha === undefined || upload.branch === undefined) {
+    throw new InputError(
+      `A ${upload.parser.format} report needs the commit and branch it was produced from`,
+    );
+  }
+  return { commitSha: upload.commitSha, branch: upload.branch };
 }

@@ -31,19 +31,21 @@ export const reportNameSchema = z
 /** A branch name as reports carry it. */
 export const branchSchema = textSchema('branch', { max: 255 });
 
+const commitSchema = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{7,64}$/,
+    'commit must be a hexadecimal commit sha of 7 to 64 characters',
+  )
+  .transform(s => s.toLowerCase());
+
 const uploadQuerySchema = z.object({
   entity: entityRefSchema,
   format: z.string({ error: 'format is required' }),
-  commit: z
-    .string({
-      error: 'commit is required (the commit sha the report was produced from)',
-    })
-    .regex(
-      /^[0-9a-fA-F]{7,64}$/,
-      'commit must be a hexadecimal commit sha of 7 to 64 characters',
-    )
-    .transform(s => s.toLowerCase()),
-  branch: branchSchema,
+  // Required for every kind but security events (a WAF log belongs to no commit): checked
+  // once the format's sink is known.
+  commit: commitSchema.optional(),
+  branch: branchSchema.optional(),
   name: reportNameSchema.optional(),
 });
 
@@ -116,6 +118,19 @@ export function createReportsRouter(
           'report upload query',
         );
         const { parser, sink } = parserFor(query.format);
+        if (sink.commitRequired !== false) {
+          const missing = [
+            query.commit === undefined &&
+              'commit: commit is required (the commit sha the report was produced from)',
+            query.branch === undefined &&
+              'branch: branch is required (the branch the report was produced on)',
+          ].filter(Boolean);
+          if (missing.length > 0) {
+            throw new InputError(
+              `Invalid report upload query: ${missing.join('; ')}`,
+            );
+          }
+        }
         await access.authorize(credentials, devopsReportCreatePermission);
         const entity = await access.loadEntity(query.entity, credentials);
         if (!isDevopsAreaEnabled(entity, sink.area)) {

@@ -9,7 +9,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import { RequestBody } from '../../reports/body';
 import { parseUpload } from '../../reports/parseUpload';
-import { ReportUpload } from '../../reports/ReportSink';
+import { commitOf, ReportUpload } from '../../reports/ReportSink';
 import {
   coverageDeltas,
   coverageTrend,
@@ -48,8 +48,7 @@ export class CoverageService implements CoverageFactsReader {
       entityRef: stringifyEntityRef(entity),
       format: upload.parser.format,
       name: upload.name ?? DEFAULT_REPORT_NAME,
-      commitSha: upload.commitSha,
-      branch: upload.branch,
+      ...commitOf(upload),
       sizeBytes: body.state.bytes,
     };
     if (parsed.kind === 'coverage') {

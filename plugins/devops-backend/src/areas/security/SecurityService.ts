@@ -14,7 +14,7 @@ import {
 } from '@devops-growth/backstage-plugin-devops-common';
 import { RequestBody } from '../../reports/body';
 import { parseUpload } from '../../reports/parseUpload';
-import { ReportUpload } from '../../reports/ReportSink';
+import { commitOf, ReportUpload } from '../../reports/ReportSink';
 import { recommend } from './analysis';
 import { CompliancePart, FindingsPart, ThreatsPart } from './types';
 
@@ -42,20 +42,23 @@ export class SecurityService {
     body: RequestBody,
   ): Promise<SecurityScanReceipt> {
     const parsed = await parseUpload(upload, body);
-    const receivedAt = this.clock();
-    const securityUpload = {
+    const received = {
       entity: upload.entity,
       format: upload.parser.format,
-      commitSha: upload.commitSha,
-      branch: upload.branch,
       sizeBytes: body.state.bytes,
-      receivedAt,
+      receivedAt: this.clock(),
     };
     let receipt: SecurityScanReceipt;
     if (parsed.kind === 'findings') {
-      receipt = await this.parts.findings.recordScan(securityUpload, parsed);
+      receipt = await this.parts.findings.recordScan(
+        { ...received, ...commitOf(upload) },
+        parsed,
+      );
     } else if (parsed.kind === 'security-events') {
-      receipt = await this.parts.threats.recordEvents(securityUpload, parsed);
+      receipt = await this.parts.threats.recordEvents(
+        { ...received, commitSha: upload.commitSha, branch: upload.branch },
+        parsed,
+      );
     } else {
       throw new InputError(
         `The ${upload.parser.format} report holds ${parsed.kind}, not scanner findings or security events`,

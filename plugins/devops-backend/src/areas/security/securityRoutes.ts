@@ -6,6 +6,8 @@ import {
   SECURITY_SEVERITIES,
   threatStatusChangeSchema,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -65,6 +67,25 @@ export function createSecurityRouter(
   const router = Router();
   const base = '/entities/:kind/:namespace/:name/security';
 
+  /**
+   * The entity of a finding or threat, read with the caller's credentials. A caller who cannot
+   * see the entity gets the same 404 as for an unknown id: ids do not reveal entities.
+   */
+  async function visibleEntityOf(
+    entityRef: string,
+    credentials: BackstageCredentials,
+    notFound: string,
+  ) {
+    try {
+      return await access.loadAreaEntity(entityRef, credentials, 'security');
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new NotFoundError(notFound);
+      }
+      throw error;
+    }
+  }
+
   router.get(base, async (req, res) => {
     const query = parseRequest(summaryQuerySchema, req.query, 'security query');
     const entity = await access.readAreaEntity(req, 'security');
@@ -103,10 +124,10 @@ export function createSecurityRouter(
         );
         const current = await service.getFinding(id);
         // 404 when the caller cannot see the finding's entity.
-        const entity = await access.loadAreaEntity(
+        const entity = await visibleEntityOf(
           current.entityRef,
           credentials,
-          'security',
+          `Threat '${id}' was not found`,
         );
         await access.authorizeEntity(
           credentials,
@@ -151,10 +172,10 @@ export function createSecurityRouter(
           'threat status change',
         );
         const current = await service.getThreat(id);
-        const entity = await access.loadAreaEntity(
+        const entity = await visibleEntityOf(
           current.entityRef,
           credentials,
-          'security',
+          `Threat '${id}' was not found`,
         );
         await access.authorizeEntity(
           credentials,

@@ -19,10 +19,14 @@ import {
  * unknown check, a config entry naming an unknown control, a default framework nobody defines.
  */
 export class ComplianceRegistry {
+  private readonly ids: ReadonlySet<string>;
+
   private constructor(
     private readonly frameworkList: ComplianceFramework[],
     private readonly checkMap: Map<string, ComplianceCheck>,
-  ) {}
+  ) {
+    this.ids = new Set(frameworkList.map(f => f.id));
+  }
 
   static create(options: {
     settings: Pick<
@@ -121,8 +125,8 @@ export class ComplianceRegistry {
     return this.frameworkList.find(f => f.id === id);
   }
 
-  frameworkIds(): Set<string> {
-    return new Set(this.frameworkList.map(f => f.id));
+  frameworkIds(): ReadonlySet<string> {
+    return this.ids;
   }
 
   check(id: string): ComplianceCheck | undefined {

@@ -269,6 +269,42 @@ describe.each(databases.eachSupportedId())(
           failed: 1,
         }),
       ]);
+      // The config then names another check for B2: until the next evaluation its evidence
+      // says the check did not run, and the stored status stands.
+      const changed = create({
+        defaultFrameworks: ['baseline'],
+        frameworks: [
+          {
+            id: 'baseline',
+            title: 'Baseline',
+            controls: [
+              {
+                id: 'B1',
+                title: 'Owned',
+                weight: 3,
+                checks: ['catalog.owner'],
+              },
+              {
+                id: 'B2',
+                title: 'Fresh scan',
+                checks: ['security.scan-fresh', 'coverage.gate'],
+              },
+            ],
+          },
+        ],
+      });
+      const b2 = (await changed.detail(old, 'baseline')).controls[1];
+      expect(b2.status).toBe('failed');
+      expect(b2.evidence.map(e => [e.checkId, e.status, e.value])).toEqual([
+        [
+          'security.scan-fresh',
+          'failed',
+          `latest scan 30 days ago (${new Date(
+            NOW.getTime() - 30 * DAY,
+          ).toISOString()})`,
+        ],
+        ['coverage.gate', 'not-evaluated', 'not run at the latest evaluation'],
+      ]);
       expect(compliance.frameworks().map(f => f.id)).toEqual([
         'soc2',
         'gdpr',

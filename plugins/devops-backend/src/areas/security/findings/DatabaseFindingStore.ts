@@ -185,7 +185,8 @@ export class DatabaseFindingStore implements FindingStore {
     return this.db.transaction(async trx => {
       const row: FindingRow | undefined = await findingsWithStream(trx)
         .where('f.id', change.id)
-        .forUpdate()
+        // The finding's row only: a scan of its stream may hold the stream's row for a while.
+        .forUpdate('f')
         .first();
       if (!row) {
         throw new NotFoundError(`No finding with id ${change.id}`);

@@ -87,5 +87,29 @@ describe.each(databases.eachSupportedId())(
       expect(Object.keys(byTitle)).toHaveLength(2);
       await knex.destroy();
     });
+
+    it('serialises concurrent uploads of one new stream: one row per identity, the newer scan wins', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateToLatest(knex);
+      const store = new DatabaseFindingStore(knex);
+      const [older, newer] = await Promise.all([
+        store.recordScan(scanInput(T0, findings(300, 0))),
+        store.recordScan(scanInput(T0 + 1000, findings(200, 0))),
+      ]);
+      // Whichever ran first, the finished state is the newer scan's: 200 open, 100 fixed or
+      // never opened (when the older one ran second, as a stale scan).
+      expect(older.new + newer.new).toBeGreaterThanOrEqual(200);
+      const open = await store.openCounts('component:default/a', 'main', T0);
+      expect(open.open.critical + open.open.medium).toBe(200);
+      expect(
+        Number((await knex('devops_security_findings').count({ n: '*' }))[0].n),
+      ).toBeLessThanOrEqual(300);
+      expect(
+        (await knex('devops_security_streams').select('last_scan_ms')).map(r =>
+          Number(r.last_scan_ms),
+        ),
+      ).toEqual([T0 + 1000]);
+      await knex.destroy();
+    });
   },
 );

@@ -165,14 +165,24 @@ function generateFacts(entity, now, rnd) {
   };
 }
 
+/** Rows, the bytes of their live data, and the tables' size on disk (dead row versions included). */
 async function tableSizes(knex) {
-  const { rows } = await knex.raw(
-    `SELECT relname AS table, n_live_tup AS rows,
-            pg_total_relation_size(relid) AS bytes
-       FROM pg_stat_user_tables
-      WHERE relname LIKE 'devops_compliance_%' ORDER BY relname`,
-  );
-  return rows;
+  const out = [];
+  for (const table of [
+    'devops_compliance_results',
+    'devops_compliance_evidence',
+    'devops_compliance_history',
+  ]) {
+    const {
+      rows: [row],
+    } = await knex.raw(
+      `SELECT count(*) AS rows, coalesce(sum(pg_column_size(t.*)), 0) AS live,
+              pg_total_relation_size(?) AS disk FROM ${table} t`,
+      [table],
+    );
+    out.push({ table, ...row });
+  }
+  return out;
 }
 
 async function main() {
@@ -280,14 +290,12 @@ async function main() {
         1,
       )} ms, p95 ${reads[190].toFixed(1)} ms`,
     );
+    const mb = bytes => `${(Number(bytes) / 2 ** 20).toFixed(1)} MB`;
     for (const t of await tableSizes(knex)) {
       console.log(
-        `  ${t.table.padEnd(28)} ${String(t.rows).padStart(7)} rows ${(
-          Number(t.bytes) /
-          2 ** 20
-        )
-          .toFixed(1)
-          .padStart(7)} MB`,
+        `  ${t.table.padEnd(28)} ${String(t.rows).padStart(6)} rows: ${mb(
+          t.live,
+        )} of live rows, ${mb(t.disk)} on disk`,
       );
     }
     const worst = Math.max(...runs.map(r => r.ms));

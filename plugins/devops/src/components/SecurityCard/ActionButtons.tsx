@@ -39,6 +39,7 @@ export function ActionButtons<A extends string>(props: {
             }
             onClick={() => onAction(action)}
             data-action={action}
+            style={{ whiteSpace: 'nowrap' }}
           >
             {labels[action]}
           </Button>

@@ -124,7 +124,12 @@ function ScoreHistoryChart(props: { detail: ComplianceFrameworkDetail }) {
         margin={{ top: 16, right: 24, bottom: 8, left: 0 }}
       >
         {chartScaffold(kit, {
-          xAxis: kit.timeAxis(points[0].time, points[points.length - 1].time),
+          // no more ticks than evaluations: a two-day history would repeat its dates
+          xAxis: kit.timeAxis(
+            points[0].time,
+            points[points.length - 1].time,
+            Math.min(5, points.length),
+          ),
           yAxis: kit.percentAxis(PERCENT_TICKS),
           format: formatPercent,
           series,

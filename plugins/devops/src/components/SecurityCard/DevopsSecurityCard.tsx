@@ -1,6 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
-import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import {
   CompoundEntityRef,
@@ -183,18 +182,12 @@ function SecurityDetails(props: {
         <ComplianceScores scores={summary.compliance} onOpen={setFramework} />
       </Section>
 
-      <Grid container spacing={3}>
-        <Grid item xs={12} md={scanned ? 6 : 12}>
-          <RecommendationsSection recommendations={summary.recommendations} />
-        </Grid>
-        {scanned && (
-          <Grid item xs={12} md={6}>
-            <Section title="Scan streams">
-              <ScanStreams scans={summary.findings.scans} />
-            </Section>
-          </Grid>
-        )}
-      </Grid>
+      <RecommendationsSection recommendations={summary.recommendations} />
+      {scanned && (
+        <Section title="Scan streams">
+          <ScanStreams scans={summary.findings.scans} />
+        </Section>
+      )}
 
       {framework && (
         <ComplianceDialog

@@ -29,12 +29,15 @@ describe.each([
   const paper = theme.palette.background.paper;
 
   it.each(['ok', 'warning', 'error', 'running', 'neutral'] as const)(
-    'give %s text at least 4.5:1 on the card',
+    "give %s text at least 4.5:1 on the card and on the table's striped rows",
     tone => {
       const color = statusTextColors(theme)[tone];
       expect(getContrastRatio(color, paper)).toBeGreaterThanOrEqual(
         MIN_TEXT_CONTRAST,
       );
+      expect(
+        getContrastRatio(color, theme.palette.background.default),
+      ).toBeGreaterThanOrEqual(MIN_TEXT_CONTRAST);
     },
   );
 

@@ -8,7 +8,7 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), 'out');
 const MiB = 1024 * 1024;
 
 /** mulberry32: small, fast, seeded. */
-function rng(seed) {
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -20,7 +20,7 @@ function rng(seed) {
 }
 
 /** Writes the pieces yielded by `gen` to `file` (through a temporary name, so a crash leaves no half file). */
-async function writeFile(file, gen) {
+export async function writeFile(file, gen) {
   const tmp = `${file}.tmp`;
   const out = createWriteStream(tmp);
   let pending = '';

@@ -70,7 +70,9 @@ const CAPTURE_ITEMS = 50;
  * report, never the whole document. Members whose key `keep(depth, key)` refuses (depth 1 is a
  * member of the captured object itself) are skipped unread, as are arrays items past the 50th
  * (or `maxItems`) and anything nested deeper than 12, so a hostile entry stays small. Objects have no
- * prototype (a `__proto__` key is an ordinary member).
+ * prototype (a `__proto__` key is an ordinary member). Strings are copied out of the chunk
+ * they were read from unless `detachStrings` is false (for entries used at once and dropped:
+ * what they keep goes through `keptText`, which copies).
  */
 export class Capture {
   root: Node = null;
@@ -81,6 +83,7 @@ export class Capture {
   constructor(
     private readonly keep: (depth: number, key: string) => boolean = () => true,
     private readonly maxItems = CAPTURE_ITEMS,
+    private readonly detachStrings = true,
   ) {}
 
   /** Starts a container; returns nothing. */
@@ -121,7 +124,9 @@ export class Capture {
 
   scalar(value: JsonScalar): void {
     if (this.skip === 0) {
-      this.attach(typeof value === 'string' ? detach(value) : value);
+      this.attach(
+        typeof value === 'string' && this.detachStrings ? detach(value) : value,
+      );
     }
   }
 
@@ -145,13 +150,16 @@ export class Capture {
 /**
  * Checks and bounds a text a finding keeps: line ends are normalised to `\n`, the text is cut
  * to `max` characters (with `…`), and a control character other than tab and line feed is
- * refused with the tokenizer's current line and the field named.
+ * refused with the tokenizer's current line and the place named (`<where>: its <field>`, built
+ * only then). The text returned holds no
+ * reference to the chunk it was read from (see `detach`).
  */
 export function keptText(
   t: JsonTokenizer,
   where: string,
   value: string,
   max: number,
+  field?: string,
 ): string {
   let s = value.indexOf('\r') === -1 ? value : value.replace(/\r\n?/g, '\n');
   if (s.length > max) {
@@ -165,7 +173,9 @@ export function keptText(
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       if (isRefusedControl(c)) {
         throw t.error(
-          `${where} holds the control character ${charName(c)} ("${excerpt(
+          `${
+            field ? `${where}: its ${field}` : where
+          } holds the control character ${charName(c)} ("${excerpt(
             s,
             80,
           )}"); reports must not contain control characters other than tab and line feed`,
@@ -173,7 +183,7 @@ export function keptText(
       }
     }
   }
-  return s;
+  return detach(s);
 }
 
 /** The first non-empty line of `s`. */
@@ -193,10 +203,27 @@ export function firstLine(s: string): string {
 export class Interner {
   private readonly seen = new Map<string, string>();
 
+  /** `s` (already checked), or the copy of it seen first. */
   get(s: string): string {
     const known = this.seen.get(s);
     if (known !== undefined) return known;
     if (this.seen.size < 50_000) this.seen.set(s, s);
+    return s;
+  }
+
+  /** `keptText(t, where, value, max, field)`, checked once per distinct value. */
+  text(
+    t: JsonTokenizer,
+    where: string,
+    value: string,
+    max: number,
+    field?: string,
+  ): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    const s = keptText(t, where, value, max, field);
+    if (this.seen.size < 50_000)
+      this.seen.set(s === value ? s : detach(value), s);
     return s;
   }
 }
@@ -245,9 +272,10 @@ export abstract class FrameHandler implements JsonHandler {
     kind: number,
     keep?: (depth: number, key: string) => boolean,
     maxItems?: number,
+    detachStrings?: boolean,
   ): number {
     this.capKind = kind;
-    this.cap = new Capture(keep, maxItems);
+    this.cap = new Capture(keep, maxItems, detachStrings);
     return CAPTURED;
   }
 

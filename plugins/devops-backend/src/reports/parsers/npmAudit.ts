@@ -143,7 +143,7 @@ class AuditHandler extends FrameHandler {
     // Texts are checked here, where the error can name the entry's line.
     const where = `"vulnerabilities"."${excerpt(name, 80)}"`;
     const text = (field: string, value: string, max = MAX_NAME) =>
-      keptText(t, `${where}: its ${field}`, value, max);
+      keptText(t, where, value, max, field);
     const entry: Entry = {
       name: text('name', name),
       severity: text('severity', severity),

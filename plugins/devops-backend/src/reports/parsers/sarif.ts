@@ -1,5 +1,4 @@
 import {
-  ParsedFinding,
   ParsedFindingsReport,
   ParsedFindingsRun,
   ReportParser,
@@ -14,21 +13,14 @@ import {
   Interner,
   keptText,
   MAX_MESSAGE,
-  MAX_NAME,
   member,
   Node,
   readJson,
   SKIP,
 } from './findingsCommon';
 import { JsonScalar, JsonTokenizer } from './json/JsonTokenizer';
-import {
-  artifactPath,
-  isSuppressed,
-  relativePaths,
-  resultFinding,
-  RuleInfo,
-  ruleInfo,
-} from './sarifResult';
+import { artifactPath, isSuppressed, ruleInfo } from './sarifResult';
+import { RunState } from './sarifRun';
 
 const LABEL = 'SARIF';
 const SHAPE =
@@ -82,36 +74,6 @@ const NOTIFICATION_KEYS = new Set(['level', 'message', 'locations']);
 /** Keeps the members of a captured object named in `keys`, and everything below them. */
 function keepKeys(keys: Set<string>) {
   return (depth: number, key: string) => depth > 1 || keys.has(key);
-}
-
-/** A result read before its run's rules or artifacts. */
-interface PendingResult {
-  result: Node;
-  ordinal: number;
-}
-
-class RunState {
-  toolName: string | undefined;
-  toolVersion: string | null = null;
-  automationId: string | undefined;
-  driverRules: RuleInfo[] = [];
-  extensionRules: RuleInfo[][] = [];
-  rulesById: Map<string, RuleInfo> | undefined;
-  toolClosed = false;
-  artifactsClosed = false;
-  sawResults = false;
-  artifacts: Node[] = [];
-  baseIds = new Map<string, string>();
-  findings: ParsedFinding[] = [];
-  pending: PendingResult[] = [];
-  toolErrors: string[] = [];
-  resultCount = 0;
-  suppressed = 0;
-  /** Extension being read (index into extensionRules), or -1 for the driver. */
-  component = -1;
-  extensionCount = 0;
-
-  constructor(readonly index: number) {}
 }
 
 class SarifHandler extends FrameHandler {
@@ -266,7 +228,14 @@ class SarifHandler extends FrameHandler {
         return this.capture(CAP_RULE, keepKeys(RULE_KEYS));
       case RESULTS:
         expect(true, `results[${run!.resultCount}]`);
-        return this.capture(CAP_RESULT, keepKeys(RESULT_KEYS));
+        // A result read after its run's rules becomes a finding at once: its strings need not be
+        // copied out of the chunk (what the finding keeps is copied by keptText).
+        return this.capture(
+          CAP_RESULT,
+          keepKeys(RESULT_KEYS),
+          undefined,
+          !run!.toolClosed,
+        );
       case INVOCATIONS:
         if (!isObject) return SKIP;
         this.invocationFailed = false;
@@ -311,7 +280,7 @@ class SarifHandler extends FrameHandler {
         }
         return;
       case RUN:
-        this.finishRun(t, run);
+        this.runs.push(run.finish(t, this.strings));
         this.run = undefined;
         return;
       default:
@@ -347,7 +316,7 @@ class SarifHandler extends FrameHandler {
           member(artifact, 'uri') === undefined &&
           member(artifact, 'index') !== undefined;
         if (run.toolClosed && (run.artifactsClosed || !needsArtifacts)) {
-          run.findings.push(this.finding(t, run, node, ordinal));
+          run.findings.push(run.finding(t, node, ordinal, this.strings));
         } else {
           run.pending.push({ result: node, ordinal });
         }
@@ -388,89 +357,6 @@ class SarifHandler extends FrameHandler {
       default:
         return;
     }
-  }
-
-  private finishRun(t: JsonTokenizer, run: RunState): void {
-    if (!run.toolName) {
-      throw t.error(
-        `run ${
-          run.index + 1
-        } has no "tool.driver.name" (the tool that wrote it): ${SHAPE}`,
-      );
-    }
-    run.toolClosed = true;
-    run.artifactsClosed = true;
-    for (const p of run.pending) {
-      run.findings.push(this.finding(t, run, p.result, p.ordinal));
-    }
-    run.pending = [];
-    relativePaths(run.findings, run.baseIds, this.strings);
-    if (!run.sawResults) {
-      run.toolErrors.push(
-        'the run has no "results" array (SARIF: the tool did not compute results)',
-      );
-    }
-    const id = run.automationId ?? '';
-    const slash = id.lastIndexOf('/');
-    this.runs.push({
-      tool: {
-        name: keptText(t, `run ${run.index + 1}`, run.toolName, MAX_NAME),
-        version:
-          run.toolVersion === null
-            ? null
-            : keptText(t, `run ${run.index + 1}`, run.toolVersion, MAX_NAME),
-      },
-      category: keptText(
-        t,
-        `run ${run.index + 1}, automationDetails.id`,
-        slash === -1 ? id : id.slice(0, slash),
-        MAX_NAME,
-      ),
-      findings: run.findings,
-      toolErrors: run.toolErrors,
-    });
-  }
-
-  private rule(run: RunState, result: Node): RuleInfo | undefined {
-    const ref = member(result, 'rule');
-    const index =
-      asIndex(member(ref, 'index')) ?? asIndex(member(result, 'ruleIndex'));
-    const component = asIndex(at(ref, 'toolComponent', 'index'));
-    if (index !== undefined) {
-      const rules =
-        component === undefined
-          ? run.driverRules
-          : run.extensionRules[component] ?? [];
-      if (rules[index]) return rules[index];
-    }
-    const id =
-      asString(member(result, 'ruleId')) ?? asString(member(ref, 'id'));
-    if (id === undefined) return undefined;
-    if (!run.rulesById) {
-      run.rulesById = new Map();
-      for (const rules of [run.driverRules, ...run.extensionRules]) {
-        for (const r of rules ?? []) {
-          if (r.id !== undefined && !run.rulesById.has(r.id))
-            run.rulesById.set(r.id, r);
-        }
-      }
-    }
-    // `ruleId` may be hierarchical ("CA2000/1"): the rule is its first component.
-    return run.rulesById.get(id) ?? run.rulesById.get(id.split('/')[0] ?? id);
-  }
-
-  private finding(
-    t: JsonTokenizer,
-    run: RunState,
-    result: Node,
-    ordinal: number,
-  ): ParsedFinding {
-    return resultFinding(t, result, this.rule(run, result), {
-      where: `run ${run.index + 1}, result ${ordinal}`,
-      toolName: run.toolName ?? '',
-      artifacts: run.artifacts,
-      strings: this.strings,
-    });
   }
 }
 

@@ -40,6 +40,15 @@ export interface RuleInfo {
   tags: string[];
   defaultLevel: string | undefined;
   messageStrings: Node | undefined;
+  /** Checked texts and the category of the rule's findings, once known. */
+  cache?: RuleCache;
+}
+
+interface RuleCache {
+  ruleId?: string;
+  title?: string;
+  helpUri?: string | null;
+  category?: FindingCategory;
 }
 
 /** Where a result is and what of its run it needs. */
@@ -61,7 +70,7 @@ export function resultFinding(
 ): ParsedFinding {
   const { where, toolName, strings } = context;
   const text = (field: string, value: string, max: number) =>
-    keptText(t, `${where}: its ${field}`, value, max);
+    keptText(t, where, value, max, field);
   const rawId =
     asString(member(result, 'ruleId')) ??
     asString(at(result, 'rule', 'id')) ??
@@ -69,7 +78,12 @@ export function resultFinding(
   if (rawId === undefined || rawId === '') {
     throw t.error(`${where} names no rule (no "ruleId")`);
   }
-  const ruleId = strings.get(text('rule id', rawId, MAX_NAME));
+  // What depends on the rule alone is worked out once per rule.
+  const cache: RuleCache | undefined =
+    rule && rawId === rule.id ? (rule.cache ??= {}) : undefined;
+  const ruleId =
+    (cache ? cache.ruleId : undefined) ??
+    strings.text(t, where, rawId, MAX_NAME, 'rule id');
   const level =
     asString(member(result, 'level')) ?? rule?.defaultLevel ?? 'warning';
   if (!LEVELS.has(level)) {
@@ -79,7 +93,7 @@ export function resultFinding(
       )}" (none, note, warning or error expected)`,
     );
   }
-  const category = categoryOf(toolName, rule, ruleId);
+  const category = cache?.category ?? categoryOf(toolName, rule, ruleId);
 
   // Severity: security-severity of the rule, Trivy's label tag, else the SARIF level.
   let severity = severityFromScore(rule?.securitySeverity);
@@ -94,20 +108,36 @@ export function resultFinding(
   severity ??= severityFromSarifLevel(level);
 
   const message = text('message', messageOf(result, rule), MAX_MESSAGE);
-  const title = strings.get(
-    text('title', rule?.title || firstLine(message) || ruleId, MAX_TITLE),
-  );
+  const title =
+    cache?.title ??
+    strings.text(
+      t,
+      where,
+      rule?.title || firstLine(message) || ruleId,
+      MAX_TITLE,
+      'title',
+    );
+  let helpUri = cache?.helpUri;
+  if (helpUri === undefined) {
+    helpUri = rule?.helpUri
+      ? strings.text(t, where, rule.helpUri, MAX_NAME, 'help URI')
+      : null;
+  }
+  if (cache) {
+    cache.ruleId = ruleId;
+    cache.category = category;
+    cache.helpUri = helpUri;
+    if (rule?.title) cache.title = title;
+  }
   const finding: ParsedFinding = {
     ruleId,
     title,
     message: message || title,
     category,
     severity,
-    toolSeverity: strings.get(text('severity', toolSeverity, MAX_NAME)),
+    toolSeverity: strings.text(t, where, toolSeverity, MAX_NAME, 'severity'),
     location: null,
-    helpUri: rule?.helpUri
-      ? strings.get(text('help URI', rule.helpUri, MAX_NAME))
-      : null,
+    helpUri,
   };
 
   const physical = at(
@@ -124,7 +154,7 @@ export function resultFinding(
     const path = artifactPath(uri);
     const line = asIndex(at(physical, 'region', 'startLine'));
     finding.location = {
-      path: strings.get(text('path', path, MAX_NAME)),
+      path: strings.text(t, where, path, MAX_NAME, 'path'),
       // Trivy writes a dummy region 1:1 for packages.
       line: category === 'dependency' || !line ? null : line,
     };

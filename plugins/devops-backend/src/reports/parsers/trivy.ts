@@ -162,10 +162,16 @@ class TrivyHandler extends FrameHandler {
         if (!isObject) throw t.error(`${where} must be an object: ${SHAPE}`);
         const keys = LISTS[this.list].keys;
         // CauseMetadata: only its line numbers (not the code it quotes).
-        return this.capture(0, (d, k) =>
-          d === 1
-            ? keys.has(k)
-            : d > 2 || k !== 'Code' || this.list !== 'Misconfigurations',
+        const list = this.list;
+        // Used at once: its strings need not be copied out of the chunk (kept texts are).
+        return this.capture(
+          0,
+          (d, k) =>
+            d === 1
+              ? keys.has(k)
+              : d > 2 || k !== 'Code' || list !== 'Misconfigurations',
+          undefined,
+          false,
         );
       }
       default:
@@ -238,9 +244,7 @@ class TrivyHandler extends FrameHandler {
       if (p.pkgPath) path = path ? `${path} > ${p.pkgPath}` : p.pkgPath;
       if (path) {
         p.finding.location = {
-          path: this.strings.get(
-            keptText(t, `${where}: its Target`, path, MAX_NAME),
-          ),
+          path: this.strings.text(t, where, path, MAX_NAME, 'Target'),
           line: p.line,
         };
       }
@@ -253,7 +257,7 @@ class TrivyHandler extends FrameHandler {
     const where = `Results[${this.resultIndex}].${this.list}[${this
       .itemIndex++}]`;
     const text = (field: string, value: string, max: number) =>
-      keptText(t, `${where}: its ${field}`, value, max);
+      keptText(t, where, value, max, field);
     const str = (key: string) => {
       const v = member(node, key);
       if (v !== undefined && v !== null && typeof v !== 'string')
@@ -280,7 +284,7 @@ class TrivyHandler extends FrameHandler {
     const base = {
       category,
       severity,
-      toolSeverity: this.strings.get(text('Severity', label, MAX_NAME)),
+      toolSeverity: this.strings.text(t, where, label, MAX_NAME, 'Severity'),
       location: null,
     };
     const pending: Pending = {
@@ -291,7 +295,7 @@ class TrivyHandler extends FrameHandler {
     };
     const url = str('PrimaryURL');
     const helpUri = url
-      ? this.strings.get(text('PrimaryURL', url, MAX_NAME))
+      ? this.strings.text(t, where, url, MAX_NAME, 'PrimaryURL')
       : null;
 
     switch (this.list) {
@@ -308,14 +312,14 @@ class TrivyHandler extends FrameHandler {
         pending.finding = {
           ...base,
           ruleId: this.strings.get(id),
-          title: this.strings.get(text('Title', title ?? id, MAX_TITLE)),
+          title: this.strings.text(t, where, title ?? id, MAX_TITLE, 'Title'),
           message: text(
             'Description',
             str('Description') ?? title ?? id,
             MAX_MESSAGE,
           ),
           package: {
-            name: this.strings.get(text('PkgName', name, MAX_NAME)),
+            name: this.strings.text(t, where, name, MAX_NAME, 'PkgName'),
             version: nullable(
               text,
               'InstalledVersion',
@@ -341,8 +345,8 @@ class TrivyHandler extends FrameHandler {
         pending.line = asIndex(at(node, 'CauseMetadata', 'StartLine')) || null;
         pending.finding = {
           ...base,
-          ruleId: this.strings.get(text('ID', id, MAX_NAME)),
-          title: this.strings.get(text('Title', title, MAX_TITLE)),
+          ruleId: this.strings.text(t, where, id, MAX_NAME, 'ID'),
+          title: this.strings.text(t, where, title, MAX_TITLE, 'Title'),
           message: text(
             'Message',
             str('Message') ?? str('Description') ?? title,
@@ -358,8 +362,8 @@ class TrivyHandler extends FrameHandler {
         pending.line = asIndex(member(node, 'StartLine')) || null;
         pending.finding = {
           ...base,
-          ruleId: this.strings.get(text('RuleID', id, MAX_NAME)),
-          title: this.strings.get(text('Title', title, MAX_TITLE)),
+          ruleId: this.strings.text(t, where, id, MAX_NAME, 'RuleID'),
+          title: this.strings.text(t, where, title, MAX_TITLE, 'Title'),
           message: text(
             'Title',
             `${title}${str('Category') ? ` (${str('Category')})` : ''}`,
@@ -380,13 +384,13 @@ class TrivyHandler extends FrameHandler {
         pending.path = str('FilePath');
         pending.finding = {
           ...base,
-          ruleId: this.strings.get(text('Name', name, MAX_NAME)),
-          title: this.strings.get(
-            text(
-              'Name',
-              `${name} license${kind ? ` (${kind})` : ''}`,
-              MAX_TITLE,
-            ),
+          ruleId: this.strings.text(t, where, name, MAX_NAME, 'Name'),
+          title: this.strings.text(
+            t,
+            where,
+            `${name} license${kind ? ` (${kind})` : ''}`,
+            MAX_TITLE,
+            'Name',
           ),
           message: text(
             'Name',
@@ -399,7 +403,7 @@ class TrivyHandler extends FrameHandler {
         };
         if (pkg) {
           pending.finding.package = {
-            name: this.strings.get(text('PkgName', pkg, MAX_NAME)),
+            name: this.strings.text(t, where, pkg, MAX_NAME, 'PkgName'),
             version: null,
             fixedVersion: null,
           };

@@ -57,6 +57,8 @@ export class JsonTokenizer {
   /** Open containers: true for objects. */
   private readonly stack: boolean[] = [];
   private sawValue = false;
+  /** Whether the string `stringEnd` last found holds a backslash. */
+  private escaped = false;
 
   private readonly allowControlChars: boolean;
 
@@ -275,11 +277,14 @@ export class JsonTokenizer {
   /** Offset of the closing quote of a string starting at `from`, or -1 if not in the buffer. */
   private stringEnd(from: number, len: number): number {
     const buf = this.buf;
+    this.escaped = false;
     for (let i = from; i < len; i++) {
       const c = buf.charCodeAt(i);
       if (c === 34) return i;
-      if (c === 92) i++;
-      else if (c < 0x20)
+      if (c === 92) {
+        this.escaped = true;
+        i++;
+      } else if (c < 0x20)
         throw this.errorAt(
           i,
           `invalid JSON: control character ${charName(
@@ -312,6 +317,9 @@ export class JsonTokenizer {
 
   private unescape(from: number, to: number): string {
     const buf = this.buf;
+    // stringEnd saw every character: without an escape, no search for one (which would run to
+    // the next backslash of the buffer, often its end).
+    if (!this.escaped) return buf.slice(from, to);
     const bs = buf.indexOf('\\', from);
     if (bs === -1 || bs >= to) return buf.slice(from, to);
     let out = '';

@@ -88,6 +88,28 @@ describe.each(databases.eachSupportedId())(
       await knex.destroy();
     });
 
+    it('stores texts with lone surrogates (which PostgreSQL JSON refuses) with U+FFFD in their place', async () => {
+      const knex = await databases.init(databaseId);
+      await migrateToLatest(knex);
+      const store = new DatabaseFindingStore(knex);
+      const [hostile] = findings(1, 0);
+      await store.recordScan(
+        scanInput(T0, [
+          {
+            ...hostile,
+            title: 'cut \uD83D',
+            message: '\uDE00 and \uD83D\uDE00',
+          },
+        ]),
+      );
+      const row = await knex('devops_security_findings').first();
+      expect([row.title, row.message]).toEqual([
+        'cut \uFFFD',
+        '\uFFFD and \uD83D\uDE00',
+      ]);
+      await knex.destroy();
+    });
+
     it('serialises concurrent uploads of one new stream: one row per identity, the newer scan wins', async () => {
       const knex = await databases.init(databaseId);
       await migrateToLatest(knex);

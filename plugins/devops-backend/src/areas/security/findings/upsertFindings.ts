@@ -84,28 +84,40 @@ function mergeSql(): string {
   ].join(', ');
 }
 
+/** Lone UTF-16 surrogates: JSON.stringify escapes them, and PostgreSQL's JSON refuses those escapes. */
+const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A text as the database receives it through JSON: lone surrogates become U+FFFD, as UTF-8
+ * encoding does to every other parameter, so a hostile message cannot fail the upload.
+ */
+function wellFormed<T extends string | null>(text: T): T {
+  return (text === null ? text : text.replace(LONE_SURROGATE, '\uFFFD')) as T;
+}
+
 /** A finding's own columns. */
 function ownValues(finding: ParsedFinding, fingerprint: string) {
   return {
     id: randomUUID(),
     fingerprint,
-    rule_id: finding.ruleId,
-    title: finding.title,
-    message: finding.message,
+    rule_id: wellFormed(finding.ruleId),
+    title: wellFormed(finding.title),
+    message: wellFormed(finding.message),
     category: finding.category,
     severity: finding.severity,
-    tool_severity: finding.toolSeverity,
+    tool_severity: wellFormed(finding.toolSeverity),
     location_path: finding.location
-      ? normalizeFindingPath(finding.location.path)
+      ? wellFormed(normalizeFindingPath(finding.location.path))
       : null,
     location_line: finding.location?.line ?? null,
-    package_name: finding.package?.name ?? null,
-    package_version: finding.package?.version ?? null,
-    package_fixed_version: finding.package?.fixedVersion ?? null,
-    advisory_id: finding.advisory?.id ?? null,
-    advisory_url: finding.advisory?.url ?? null,
+    package_name: wellFormed(finding.package?.name ?? null),
+    package_version: wellFormed(finding.package?.version ?? null),
+    package_fixed_version: wellFormed(finding.package?.fixedVersion ?? null),
+    advisory_id: wellFormed(finding.advisory?.id ?? null),
+    advisory_url: wellFormed(finding.advisory?.url ?? null),
     advisory_cvss: finding.advisory?.cvssScore ?? null,
-    help_uri: finding.helpUri ?? null,
+    help_uri: wellFormed(finding.helpUri ?? null),
   };
 }
 

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import {
   CompoundEntityRef,
@@ -26,9 +27,15 @@ import {
 import { ActionPermission } from './ActionButtons';
 import { ComplianceDialog } from './ComplianceDialog';
 import { ComplianceScores } from './ComplianceScores';
+import { FindingsBrowser } from './FindingsBrowser';
 import { FindingsTable } from './FindingsTable';
 import { FindingsTrendChart } from './FindingsTrendChart';
-import { toFindingView, toSeverityTiles } from './model';
+import {
+  FindingAction,
+  FindingView,
+  toFindingView,
+  toSeverityTiles,
+} from './model';
 import { ScanInstructions } from './ScanInstructions';
 import { ScanStreams } from './ScanStreams';
 import { SeverityFigures } from './SeverityFigures';
@@ -88,10 +95,15 @@ function PermissionNote(props: {
 function SecurityDetails(props: {
   entityRef: CompoundEntityRef;
   summary: SecuritySummary;
+  /** Changes after every status change, to reload what the card's dialogs show. */
+  refreshKey: number;
   onStatus: (target: StatusTarget) => void;
   onBranch: (branch: string) => void;
 }) {
-  const { entityRef, summary, onStatus, onBranch } = props;
+  const { entityRef, summary, refreshKey, onStatus, onBranch } = props;
+  const [browsing, setBrowsing] = useState(false);
+  const onFindingAction = (finding: FindingView, action: FindingAction) =>
+    onStatus({ kind: 'finding', id: finding.id, title: finding.title, action });
   const [now] = useState(() => Date.now());
   const permissions = useStatusPermissions(stringifyEntityRef(entityRef));
   const [framework, setFramework] = useState<string>();
@@ -133,20 +145,18 @@ function SecurityDetails(props: {
                 label="Oldest open findings"
                 findings={oldest}
                 permission={permissions.findings}
-                onAction={(finding, action) =>
-                  onStatus({
-                    kind: 'finding',
-                    id: finding.id,
-                    title: finding.title,
-                    action,
-                  })
-                }
+                onAction={onFindingAction}
               />
             ) : (
               <Typography variant="body2">
                 No open finding in the latest scans.
               </Typography>
             )}
+            <Box mt={1}>
+              <Button size="small" onClick={() => setBrowsing(true)}>
+                All findings
+              </Button>
+            </Box>
           </Section>
         </>
       ) : (
@@ -189,6 +199,16 @@ function SecurityDetails(props: {
         </Section>
       )}
 
+      {browsing && summary.branch && (
+        <FindingsBrowser
+          entityRef={entityRef}
+          branch={summary.branch}
+          permission={permissions.findings}
+          refreshKey={refreshKey}
+          onAction={onFindingAction}
+          onClose={() => setBrowsing(false)}
+        />
+      )}
       {framework && (
         <ComplianceDialog
           entityRef={entityRef}
@@ -210,6 +230,7 @@ function SecurityCardBody(props: { entity: Entity }) {
   const [branch, setBranch] = useState<string>();
   const [target, setTarget] = useState<StatusTarget>();
   const [notice, setNotice] = useState('');
+  const [changes, setChanges] = useState(0);
   const noticeRef = useRef<HTMLDivElement>(null);
   const state = useSecuritySummary(entityRef, branch);
   const { value, error, retry } = state;
@@ -231,6 +252,7 @@ function SecurityCardBody(props: { entity: Entity }) {
           <SecurityDetails
             entityRef={entityRef}
             summary={summary}
+            refreshKey={changes}
             onStatus={next => {
               setNotice('');
               setTarget(next);
@@ -246,6 +268,7 @@ function SecurityCardBody(props: { entity: Entity }) {
           onChanged={message => {
             setTarget(undefined);
             setNotice(message);
+            setChanges(count => count + 1);
             retry();
             // after the dialog gives focus back: keyboard users land on what happened
             setTimeout(() => noticeRef.current?.focus(), 0);

@@ -88,11 +88,12 @@ describe.each(databases.eachSupportedId())(
       await knex.destroy();
     });
 
-    it('stores texts with lone surrogates (which PostgreSQL JSON refuses) with U+FFFD in their place', async () => {
+    it('stores lone surrogates (which PostgreSQL JSON refuses) as U+FFFD, and drops lines an integer cannot hold', async () => {
       const knex = await databases.init(databaseId);
       await migrateToLatest(knex);
       const store = new DatabaseFindingStore(knex);
-      const [hostile] = findings(1, 0);
+      // Finding 1: no package, so each location is a finding of its own.
+      const hostile = findings(2, 0)[1];
       await store.recordScan(
         scanInput(T0, [
           {
@@ -100,9 +101,25 @@ describe.each(databases.eachSupportedId())(
             title: 'cut \uD83D',
             message: '\uDE00 and \uD83D\uDE00',
           },
+          {
+            ...hostile,
+            ruleId: 'other',
+            location: { path: 'src/b.ts', line: 2 ** 40 },
+          },
+          {
+            ...hostile,
+            ruleId: 'third',
+            location: { path: 'src/c.ts', line: 1.5 },
+          },
         ]),
       );
-      const row = await knex('devops_security_findings').first();
+      const rows = await knex('devops_security_findings').orderBy('rule_id');
+      expect(rows.map(r => [r.rule_id, r.location_line])).toEqual([
+        ['other', null],
+        ['rule-1', 10],
+        ['third', null],
+      ]);
+      const row = rows[1];
       expect([row.title, row.message]).toEqual([
         'cut \uFFFD',
         '\uFFFD and \uD83D\uDE00',

@@ -96,6 +96,17 @@ function wellFormed<T extends string | null>(text: T): T {
   return (text === null ? text : text.replace(LONE_SURROGATE, '\uFFFD')) as T;
 }
 
+/** The line if the integer column can hold it (a parser's 1.5 or 2^40 is dropped, not a 500). */
+function lineOf(finding: ParsedFinding): number | null {
+  const line = finding.location?.line;
+  return typeof line === 'number' &&
+    Number.isInteger(line) &&
+    line >= 0 &&
+    line <= 2_147_483_647
+    ? line
+    : null;
+}
+
 /** A finding's own columns. */
 function ownValues(finding: ParsedFinding, fingerprint: string) {
   return {
@@ -110,13 +121,15 @@ function ownValues(finding: ParsedFinding, fingerprint: string) {
     location_path: finding.location
       ? wellFormed(normalizeFindingPath(finding.location.path))
       : null,
-    location_line: finding.location?.line ?? null,
+    location_line: lineOf(finding),
     package_name: wellFormed(finding.package?.name ?? null),
     package_version: wellFormed(finding.package?.version ?? null),
     package_fixed_version: wellFormed(finding.package?.fixedVersion ?? null),
     advisory_id: wellFormed(finding.advisory?.id ?? null),
     advisory_url: wellFormed(finding.advisory?.url ?? null),
-    advisory_cvss: finding.advisory?.cvssScore ?? null,
+    advisory_cvss: Number.isFinite(finding.advisory?.cvssScore)
+      ? finding.advisory!.cvssScore
+      : null,
     help_uri: wellFormed(finding.helpUri ?? null),
   };
 }

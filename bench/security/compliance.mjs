@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rng } from '../generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -74,18 +75,6 @@ export { migrateToLatest } from ${src('database/migrations.ts')};
     ],
   });
   return outfile;
-}
-
-/** mulberry32: a small seeded generator, so every run judges the same catalog. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function generateEntities(n, rnd) {
@@ -216,7 +205,7 @@ async function main() {
         },
       }),
     );
-    const rnd = random(SEED);
+    const rnd = rng(SEED);
     const entities = generateEntities(ENTITIES, rnd);
     const byRef = new Map();
     const factsFor = now =>

@@ -217,12 +217,11 @@ describe.each(databases.eachSupportedId())(
             .monitoring.map(m => [m.detector, [m.state, m.detail]]),
         );
       expect(monitoring(A)).toEqual({
-        // 14:00 is judged between the middles of 13:00 and 14:00; the history starts at 14:00
-        // 15 days ago, so 14 days have a 13:00 (and two weeks are too few for weekdays).
+        // 15 days of history: the same hour of the same weekday, 7 and 14 days ago.
         'traffic-flood': [
           'monitored',
           expect.stringMatching(
-            /^request rate of production against the same hour of 14 past days \(median \d+ req\/s\)$/,
+            /^request rate of production against the same hour of the same weekday of 2 past weeks \(median \d+ req\/s\)$/,
           ),
         ],
         'brute-force': [

@@ -73,24 +73,39 @@ describe('median and MAD', () => {
 describe('hourlyBaseline', () => {
   const now = T0 + 14 * DAY + 14 * HOUR; // 14:00 on day 14
 
-  it('takes the same hour of the past 14 days', () => {
+  it('takes the same hour of the past 14 days, lowered to the same weekday when that is lower', () => {
     // Day d adds d req/s at 14:00: the last 14 values are 506..519, median 512.5, MAD 3.5.
-    // Two of them are of the same weekday: too few to judge against those alone.
+    // Two of them (days 6 and 13) are of the same weekday: with three weeks asked, too few to
+    // judge against those alone, but their median 509.5 is lower and taken.
     const hourly = diurnal(20, now, (d, h) => (h === 14 ? d : 0));
     const result = hourlyBaseline(hourly, 'throughput', now, {
       ...DEFAULT_BASELINE,
       days: 14,
+      minSameWeekdayPoints: 3,
     });
     expect(result).toEqual({
-      median: 506.5 + 6,
+      median: 509.5,
       mad: 3.5,
       points: 14,
       method: 'same-hour',
       days: 14,
     });
+    // Two weeks are enough by default: the median of 506 and 513.
+    expect(
+      hourlyBaseline(hourly, 'throughput', now, {
+        ...DEFAULT_BASELINE,
+        days: 14,
+      }),
+    ).toEqual({
+      median: 509.5,
+      mad: 3.5,
+      points: 2,
+      method: 'same-weekday-hour',
+      days: 14,
+    });
   });
 
-  it('takes the same hour of the same weekday when three weeks have it', () => {
+  it('takes the same hour of the same weekday when weeks have it', () => {
     // Saturdays and Sundays at 40% of a weekday; `now` + 4 days is a Saturday, 14:00.
     const saturday = now + 4 * DAY;
     expect(new Date(saturday).getUTCDay()).toBe(6);
@@ -108,13 +123,14 @@ describe('hourlyBaseline', () => {
       method: 'same-weekday-hour',
       days: 28,
     });
-    // The same hour of any day would have said 500: a Saturday flood of x2.5 would hide.
+    // The same hour of any day says 500 (a Saturday flood of x2.5 would hide): with fewer
+    // weeks than asked, the lower Saturdays are taken instead.
     expect(
       hourlyBaseline(hourly, 'throughput', saturday, {
         ...DEFAULT_BASELINE,
         minSameWeekdayPoints: 5,
       }),
-    ).toMatchObject({ median: 500, method: 'same-hour', points: 28 });
+    ).toMatchObject({ median: 200, method: 'same-hour', points: 28 });
   });
 
   it('falls back to the neighbouring hours when fewer than 5 days have the hour', () => {
@@ -237,6 +253,15 @@ describe('conditionOf', () => {
     if (c.state !== 'firing') return;
     expect(c.since.toISOString()).toBe('2026-12-01T00:01:00.000Z');
     expect(c.peak.ratio).toBe(13);
+  });
+
+  it('asks one tick more of a surge under the strong ratio', () => {
+    const points = judged([false, true, true]); // ratios 11 and 12
+    expect(conditionOf(points, 2, 3).state).toBe('firing');
+    expect(conditionOf(points, 2, 11.5).state).toBe('unsettled');
+    expect(conditionOf(judged([true, true, true]), 2, 11.5).state).toBe(
+      'firing',
+    );
   });
 
   it('is unsettled on a shorter run, and quiet after k unflagged points', () => {

@@ -160,7 +160,22 @@ export function hourlyBaseline(
     method = 'same-hour';
     values = same;
   }
-  const center = median(values);
+  let center = median(values);
+  // Fewer weeks than needed for weekdays alone: the same hour of the past days mixes weekdays
+  // and weekends, so a quiet day (a Saturday) would be judged against busier days. The same
+  // hour of the last week(s), when lower, is taken instead (never higher: a flood then must
+  // be larger to show).
+  if (method !== 'same-weekday-hour' && weekday.length > 0) {
+    const mad = medianAbsoluteDeviation(values, center);
+    center = Math.min(center, median(weekday));
+    return {
+      median: center,
+      mad,
+      points: values.length,
+      method,
+      days: Math.ceil((hourStartMs - earliest) / DAY_MS),
+    };
+  }
   return {
     median: center,
     mad: medianAbsoluteDeviation(values, center),
@@ -267,6 +282,12 @@ export type ConditionState =
 export function conditionOf(
   points: readonly JudgedPoint[],
   k: number,
+  /**
+   * When given, a run of `k` flagged points fires only if all of them are at least this many
+   * times the baseline; a weaker surge must last one tick more (short natural bursts, such as
+   * clients retrying after a deploy on top of a busy hour, last a tick or two).
+   */
+  strongRatio?: number,
 ): ConditionState {
   const n = points.length;
   if (n < k) return { state: 'unsettled' };
@@ -275,6 +296,13 @@ export function conditionOf(
   while (start > 0 && points[start - 1].flagged === lastFlagged) start -= 1;
   if (n - start < k) return { state: 'unsettled' };
   if (!lastFlagged) return { state: 'quiet', since: points[start].at };
+  if (
+    strongRatio !== undefined &&
+    n - start === k &&
+    points.slice(n - k).some(p => p.ratio < strongRatio)
+  ) {
+    return { state: 'unsettled' };
+  }
   let peak = points[start];
   for (let i = start + 1; i < n; i++) {
     if (points[i].ratio > peak.ratio) peak = points[i];

@@ -36,6 +36,11 @@ export interface SurgeRule {
   minRps: number;
   /** Consecutive flagged collection ticks that raise a threat (and quiet ones that end it). */
   consecutiveTicks: number;
+  /**
+   * Surges below this ratio must last one tick more than `consecutiveTicks` (only for the
+   * traffic flood; 0 turns it off).
+   */
+  strongRatio: number;
   /** Ratios to the baseline median from which a threat is high, and critical. */
   highRatio: number;
   criticalRatio: number;
@@ -80,7 +85,7 @@ const PREFIX = 'devops.security.threats';
 
 export const DEFAULT_BASELINE: BaselineSettings = {
   days: 28,
-  minSameWeekdayPoints: 3,
+  minSameWeekdayPoints: 2,
   minSameHourPoints: 5,
   neighbourHours: 3,
   minHours: 24,
@@ -94,6 +99,7 @@ export const DEFAULT_TRAFFIC_FLOOD: SurgeRule = {
   madFloorRps: 0.2,
   minRps: 1,
   consecutiveTicks: 2,
+  strongRatio: 3,
   highRatio: 5,
   criticalRatio: 10,
 };
@@ -105,6 +111,7 @@ export const DEFAULT_BRUTE_FORCE: BruteForceRule = {
   madFloorRps: 0.2,
   minRps: 2,
   consecutiveTicks: 3,
+  strongRatio: 0,
   highRatio: 10,
   criticalRatio: 50,
   minShare: 0.2,
@@ -149,6 +156,11 @@ function readSurgeRule<T extends SurgeRule>(
       `${key}.consecutiveTicks`,
       { fallback: defaults.consecutiveTicks, min: 1, max: 60 },
     ),
+    strongRatio:
+      readOptionalNumber(config, `${key}.strongRatio`, {
+        accepts: v => v === 0 || v > 1,
+        expected: 'a ratio above 1, or 0 for none',
+      }) ?? defaults.strongRatio,
     highRatio: positive(config, `${key}.highRatio`, defaults.highRatio),
     criticalRatio: positive(
       config,

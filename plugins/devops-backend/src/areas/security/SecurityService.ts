@@ -78,7 +78,8 @@ export class SecurityService {
       this.parts.threats.summary(entity, now),
       this.parts.compliance.scores(entity),
     ]);
-    const { branch, branches, ...findingFigures } = findings;
+    const { branch, branches, invalidSlaAnnotation, ...findingFigures } =
+      findings;
     const summary: Omit<SecuritySummary, 'recommendations'> = {
       entityRef: stringifyEntityRef(entity),
       branch,
@@ -87,7 +88,10 @@ export class SecurityService {
       threats,
       compliance,
     };
-    return { ...summary, recommendations: recommend(summary, now) };
+    return {
+      ...summary,
+      recommendations: recommend(summary, now, { invalidSlaAnnotation }),
+    };
   }
 
   listFindings(

@@ -4,6 +4,7 @@ import {
   SECURITY_SEVERITIES,
   SecuritySummary,
 } from '@devops-growth/backstage-plugin-devops-common';
+import { InvalidSlaAnnotation } from './types';
 
 /** A scan older than this is stale: the findings may no longer say what the code holds. */
 export const STALE_SCAN_DAYS = 7;
@@ -23,6 +24,7 @@ const PRIORITY_ORDER: Record<RecommendationPriority, number> = {
 export function recommend(
   summary: Omit<SecuritySummary, 'recommendations'>,
   now: Date,
+  notes: { invalidSlaAnnotation?: InvalidSlaAnnotation | null } = {},
 ): Recommendation[] {
   const out: Recommendation[] = [];
   const { findings, threats, compliance } = summary;
@@ -149,6 +151,18 @@ export function recommend(
         ],
       });
     }
+  }
+
+  const invalid = notes.invalidSlaAnnotation;
+  if (invalid) {
+    out.push({
+      id: 'security.invalid-sla-annotation',
+      area: 'security',
+      priority: 'low',
+      title: `The ${invalid.annotation} annotation is ignored`,
+      description: `${invalid.problem}. The SLA comes from the configuration and the defaults until the annotation is fixed (for example critical=2,high=14).`,
+      evidence: [{ label: invalid.annotation, value: invalid.value }],
+    });
   }
 
   return out.sort(

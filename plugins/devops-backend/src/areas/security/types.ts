@@ -37,6 +37,13 @@ export interface SecurityReportUpload {
   receivedAt: Date;
 }
 
+/** An annotation that could not be read, and why. */
+export interface InvalidSlaAnnotation {
+  annotation: string;
+  value: string;
+  problem: string;
+}
+
 /** Scanner findings: lifecycle, de-duplication across scans, SLA, status changes. */
 export interface FindingsPart {
   /**
@@ -53,7 +60,12 @@ export interface FindingsPart {
     entity: Entity,
     options: { branch?: string; now: Date },
   ): Promise<
-    SecuritySummary['findings'] & { branch: string | null; branches: string[] }
+    SecuritySummary['findings'] & {
+      branch: string | null;
+      branches: string[];
+      /** A malformed `devops-growth.io/security-sla`: ignored (config and defaults apply). */
+      invalidSlaAnnotation: InvalidSlaAnnotation | null;
+    }
   >;
   list(
     entity: Entity,
@@ -128,7 +140,10 @@ export interface CompliancePart {
   /** The latest score of each framework that applies to the entity. */
   scores(entity: Entity): Promise<ComplianceScore[]>;
   /** A framework's controls with their evidence, and the score history. 404 when it does not apply. */
-  detail(entity: Entity, frameworkId: string): Promise<ComplianceFrameworkDetail>;
+  detail(
+    entity: Entity,
+    frameworkId: string,
+  ): Promise<ComplianceFrameworkDetail>;
   /** Evaluates and stores the scores of these entities now (after a report, and on schedule). */
   evaluate(entities: Entity[], now: Date): Promise<void>;
   /** The scheduled evaluation of every security-enabled entity. */

@@ -166,5 +166,162 @@ export interface Config {
         maxConcurrent?: number;
       };
     };
+    /** Security area. */
+    security?: {
+      /**
+       * Days to fix a finding, per severity, before it counts as past its SLA. Entities override
+       * any of them with the `devops-growth.io/security-sla` annotation (`critical=2,high=14`).
+       */
+      sla?: {
+        /** Whole number of days, 1 to 3650. Default 1. */
+        critical?: number;
+        /** Whole number of days, 1 to 3650. Default 7. */
+        high?: number;
+        /** Whole number of days, 1 to 3650. Default 30. */
+        medium?: number;
+        /** Whole number of days, 1 to 3650. Default 90. */
+        low?: number;
+      };
+      /**
+       * How long fixed findings and scans are kept: a duration such as `365d` or
+       * `{ days: 365 }`, at least a day. Default 365 days. Open, accepted and false-positive
+       * findings are kept whatever their age.
+       */
+      retention?: HumanDuration | string;
+      /** Runtime threat detection (traffic floods, brute force, WAF/IDS events). */
+      threats?: {
+        detection?: {
+          /**
+           * How often the detection task runs over every security-enabled entity.
+           * Default 1 minute (the collection tick is 15 s to 1 min); at least 5 seconds.
+           */
+          frequency?: HumanDuration | string;
+          /** Time budget of one run. Default: the frequency. */
+          timeout?: HumanDuration | string;
+          /** Entities per batch (one recent and one hourly metrics read per batch). Default 200, 1..5000. */
+          batchSize?: number;
+          /** Entities per catalog page. Default 500, 1..10000. */
+          pageSize?: number;
+          /**
+           * Without a request-metrics sample this recent, the metric detectors are not monitoring
+           * the environment. Default 10 minutes; at least 1 minute.
+           */
+          staleAfter?: HumanDuration | string;
+        };
+        /**
+         * Days of hourly request roll-ups the baselines read (same hour of the same weekday, else
+         * of the same hour of day). Default 28, 2..60. Keep devops.performance.retention.rollups longer.
+         */
+        baselineDays?: number;
+        /** The request-rate (DDoS / traffic flood) detector. */
+        trafficFlood?: {
+          /** The rate must be at least this many times the baseline median. Default 2 (above 1). */
+          minRatio?: number;
+          /** ...and this many robust deviations (1.4826 MAD, floored) above it. Default 6. */
+          minZScore?: number;
+          /** ...and at least this many requests per second. Default 1. */
+          minRps?: number;
+          /** Consecutive surging collection ticks that raise a threat (and quiet ones that end it). Default 2, 1..60. */
+          consecutiveTicks?: number;
+          /** Surges under this ratio must last one tick more. Default 3; 0 for none. */
+          strongRatio?: number;
+          /** Peak ratios from which a threat is high and critical. Defaults 5 and 10. */
+          highRatio?: number;
+          criticalRatio?: number;
+        };
+        /** The 401/403 surge (brute force / credential stuffing) detector. */
+        bruteForce?: {
+          /** Failures per second must be at least this many times the baseline median. Default 3. */
+          minRatio?: number;
+          /** ...and this many robust deviations above it. Default 6. */
+          minZScore?: number;
+          /** Absolute floor, failures per second, for both rules. Default 2. */
+          minRps?: number;
+          /** A share of requests failing authentication that flags on its own (0..1). Default 0.2. */
+          minShare?: number;
+          /** ...when also this many times the usual share. Default 3. */
+          minShareRatio?: number;
+          /** Consecutive flagged ticks that raise a threat. Default 3, 1..60. */
+          consecutiveTicks?: number;
+          /** Not used by this detector unless set: surges under it must last one tick more. Default 0. */
+          strongRatio?: number;
+          /** Peak ratios from which a threat is high and critical. Defaults 10 and 50. */
+          highRatio?: number;
+          criticalRatio?: number;
+          /** Failures per second from which a threat is high and critical. Defaults 20 and 100. */
+          highRps?: number;
+          criticalRps?: number;
+        };
+        /** Event-based threats from uploaded WAF/IDS events. */
+        events?: {
+          /** A quiet gap this long closes a threat; a later event opens a new one. Default 15 minutes. */
+          gap?: HumanDuration | string;
+          /**
+           * How long event keys are kept to refuse re-uploaded events; events older than this in an
+           * upload are ignored. Default 30 days; at least 1 day.
+           */
+          retention?: HumanDuration | string;
+        };
+      };
+      /** Compliance: frameworks, their checks, the scheduled evaluation and the score history. */
+      compliance?: {
+        /**
+         * Frameworks of entities without the `devops-growth.io/compliance-frameworks` annotation.
+         * Built-in ids: soc2, gdpr, iso27001, pci-dss. Every id must exist. Default: ['soc2'].
+         */
+        defaultFrameworks?: string[];
+        /**
+         * Framework additions and overrides. An entry with an id no framework has adds one (title and
+         * controls required); with a known id it changes that framework.
+         */
+        frameworks?: Array<{
+          /** Lower-case letters, digits and dashes. */
+          id: string;
+          title?: string;
+          /** The edition the controls follow, for example '4.0'. */
+          version?: string;
+          /** Replaces every control of the framework. */
+          controls?: Array<{
+            /** The standard's own control id, for example 'CC6.1' or 'Art. 32'. */
+            id: string;
+            /** A short title in your own words. */
+            title: string;
+            /** Weight in the score; default 1. */
+            weight?: number;
+            /** Ids of the checks that judge it (built-in or from a module). */
+            checks: string[];
+          }>;
+          /** Changes single controls by id; an id the framework lacks is added (title and checks required). */
+          controlOverrides?: Array<{
+            id: string;
+            title?: string;
+            weight?: number;
+            checks?: string[];
+          }>;
+          /** Control ids left out of the framework. */
+          disabledControls?: string[];
+        }>;
+        checks?: {
+          /** How old the newest scan may be for `security.scan-fresh`. Default: 7 days. */
+          scanMaxAge?: HumanDuration | string;
+        };
+        evaluation?: {
+          /** How often every security-enabled entity is evaluated. Default: 1 hour. */
+          frequency?: HumanDuration | string;
+          /** Timeout of a scheduled run. Default: the frequency. */
+          timeout?: HumanDuration | string;
+          /** Entities per facts read and per bulk write, 1 to 5000. Default: 500. */
+          batchSize?: number;
+          /** Entities per catalog page, 1 to 10000. Default: 500. */
+          pageSize?: number;
+        };
+        history?: {
+          /** A history point at least this often while a score does not change. Default: 1 day. */
+          interval?: HumanDuration | string;
+          /** Results, evidence and history older than this are deleted. Default: 400 days. */
+          retention?: HumanDuration | string;
+        };
+      };
+    };
   };
 }

@@ -90,7 +90,10 @@ export class SecurityService {
     };
     return {
       ...summary,
-      recommendations: recommend(summary, now, { invalidSlaAnnotation }),
+      recommendations: [
+        ...recommend(summary, now, { invalidSlaAnnotation }),
+        ...this.parts.compliance.recommendations(entity),
+      ],
     };
   }
 

@@ -3,6 +3,7 @@ import {
   ComplianceFrameworkDetail,
   ComplianceScore,
   FindingStatus,
+  Recommendation,
   FindingStatusChange,
   SecurityFinding,
   SecurityScanReceipt,
@@ -144,6 +145,8 @@ export interface CompliancePart {
     entity: Entity,
     frameworkId: string,
   ): Promise<ComplianceFrameworkDetail>;
+  /** What is wrong with the entity's framework annotation (unknown ids, a malformed value). */
+  recommendations(entity: Entity): Recommendation[];
   /** Evaluates and stores the scores of these entities now (after a report, and on schedule). */
   evaluate(entities: Entity[], now: Date): Promise<void>;
   /** The scheduled evaluation of every security-enabled entity. */

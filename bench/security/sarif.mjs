@@ -2,7 +2,8 @@
 // bare JSON.parse of the same bytes, on a generated SARIF of 100,000 results (about 30 MB) and
 // one of about 100 MB. Each (implementation, file) case runs in its own child process (peak RSS
 // of that case alone, Node's default heap limit); ours and JSON.parse alternate, three processes
-// each, the fastest of each is kept (the machine is shared). Goals (issue 9): ingest within 2x
+// each, the fastest of each is kept (the machine is shared); wall-clock and CPU time are both
+// printed, the time goal is judged on CPU time. Goals (issue 9): ingest within 2x
 // of JSON.parse; peak RSS under 250 MB on the 100 MB file.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
@@ -63,7 +64,13 @@ function runCase(impl, file, runs) {
   });
 }
 
-const fastest = (a, b) => (!a?.ok ? b : !b.ok ? a : b.ms < a.ms ? b : a);
+/** The faster of two results (a failure only when both failed); CPU time kept at its lowest. */
+function fastest(a, b) {
+  if (!a?.ok) return b;
+  if (!b.ok) return a;
+  const best = b.ms < a.ms ? b : a;
+  return { ...best, cpuMs: Math.min(a.cpuMs, b.cpuMs) };
+}
 const fmt = (n, d = 1) => n.toFixed(d);
 
 async function main() {
@@ -96,6 +103,9 @@ async function main() {
     'ours ms',
     'JSON.parse ms',
     'ours ÷ JSON.parse time',
+    'ours CPU ms',
+    'JSON.parse CPU ms',
+    'ours ÷ JSON.parse CPU',
     'ours peak RSS MB',
     'JSON.parse peak RSS MB',
   ];
@@ -109,6 +119,9 @@ async function main() {
       cell(ours, fmt(ours.ms, 0)),
       cell(json, fmt(json.ms, 0)),
       ours.ok && json.ok ? `${fmt(ours.ms / json.ms, 2)}x` : 'n/a',
+      cell(ours, fmt(ours.cpuMs, 0)),
+      cell(json, fmt(json.cpuMs, 0)),
+      ours.ok && json.ok ? `${fmt(ours.cpuMs / json.cpuMs, 2)}x` : 'n/a',
       cell(ours, fmt(ours.maxRssMb, 0)),
       cell(json, fmt(json.maxRssMb, 0)),
     ]);
@@ -117,16 +130,18 @@ async function main() {
     `${lines.map(l => `| ${l.join(' | ')} |`).join('\n')}\n`,
   );
   const big = rows[rows.length - 1];
+  // Time is judged on CPU time: on a shared machine the wall clock measures the neighbours too
+  // (both are printed).
   const goalsMet =
     rows.every(
       ({ ours, json }) =>
-        ours.ok && !ours.error && json.ok && ours.ms <= 2 * json.ms,
+        ours.ok && !ours.error && json.ok && ours.cpuMs <= 2 * json.cpuMs,
     ) && big.ours.maxRssMb < 250;
   process.exitCode = goalsMet ? 0 : 1;
   process.stdout.write(
     `\nGoals ${
       goalsMet ? 'met' : 'NOT met'
-    }: ours within 2x of JSON.parse; ours under 250 MB peak RSS on the 100 MB file. Node ${
+    }: ours within 2x of JSON.parse (CPU time); ours under 250 MB peak RSS on the 100 MB file. Node ${
       process.version
     }, ${new Date().toISOString().slice(0, 10)}\n`,
   );

@@ -10,6 +10,7 @@ import { Knex } from 'knex';
 import { chunks, IN_CHUNK, INSERT_CHUNK } from '../../../database/helpers';
 import {
   EVENT_DETECTOR,
+  EVENT_FIGURES,
   eventKey,
   EventThreatWindow,
   finishEventEvidence,
@@ -170,7 +171,7 @@ export class DatabaseThreatStore implements ThreatStore {
       for (const w of windows) {
         const previous = w.isNew
           ? 0
-          : w.evidence.figures.find(f => f.label === 'Client addresses')
+          : w.evidence.figures.find(f => f.label === EVENT_FIGURES.clients)
               ?.value ?? 0;
         const evidence = finishEventEvidence(
           w,

@@ -299,7 +299,11 @@ export function evaluateBruteForce(
     });
   }
   const latest = judged[judged.length - 1];
-  const condition = conditionOf(judged, rule.consecutiveTicks);
+  const condition = conditionOf(
+    judged,
+    rule.consecutiveTicks,
+    rule.strongRatio > 0 ? rule.strongRatio : undefined,
+  );
   const evaluation: MetricEvaluation = {
     detector,
     environment: input.environment,

@@ -28,7 +28,7 @@ function byPath(report: ParsedCoverageReport) {
 }
 
 describe('builtInReportParsers', () => {
-  it('registers the six formats with their kinds', () => {
+  it('registers the eleven formats with their kinds', () => {
     expect(builtInReportParsers().map(p => [p.format, p.kind])).toEqual([
       ['lcov', 'coverage'],
       ['cobertura', 'coverage'],
@@ -36,6 +36,11 @@ describe('builtInReportParsers', () => {
       ['clover', 'coverage'],
       ['istanbul-summary', 'coverage'],
       ['junit', 'tests'],
+      ['sarif', 'findings'],
+      ['npm-audit', 'findings'],
+      ['trivy', 'findings'],
+      ['modsecurity', 'security-events'],
+      ['devops-security-events', 'security-events'],
     ]);
   });
 });

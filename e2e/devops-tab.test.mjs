@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { junitCounts, lcovTotals, percent, showsValue } from './expected.mjs';
+import {
+  junitCounts,
+  lcovTotals,
+  percent,
+  sarifResultCount,
+  showsValue,
+} from './expected.mjs';
 import { DEMO_ENTITY, root, startPortal, waitFor } from './portal.mjs';
 
 const OUT = join(import.meta.dirname, 'out');
@@ -23,6 +29,8 @@ const FIXTURES = join(
 /** Jest 30's LCOV and jest-junit reports of one run (see the fixtures' README). */
 const LCOV = join(FIXTURES, 'jest-lcov.info');
 const JUNIT = join(FIXTURES, 'jest-junit.xml');
+/** ESLint's security rules over the demo service, as SARIF (see the fixtures' README). */
+const SARIF = join(FIXTURES, 'sarif/eslint-security-demo-service.sarif');
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -94,6 +102,12 @@ async function upload(format, file, contentType) {
   assert.equal(res.status, 201, `upload of ${file} (${format}): ${text}`);
 }
 
+async function readSecurity() {
+  const res = await api(`/devops/entities/${entityPath}/security`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return res.json();
+}
+
 async function readPerformance() {
   const res = await api(`/devops/entities/${entityPath}/performance`);
   assert.equal(res.status, 200, await res.clone().text());
@@ -102,7 +116,10 @@ async function readPerformance() {
 
 /** Saves a screenshot and the page's HTML under e2e/out/ and prints where they are. */
 async function saveArtifacts(name) {
-  const dir = join(OUT, `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`);
+  const dir = join(
+    OUT,
+    `${new Date().toISOString().replace(/[:.]/g, '-')}-${name}`,
+  );
   await mkdir(dir, { recursive: true });
   if (page && !page.isClosed()) {
     await page
@@ -133,7 +150,9 @@ async function step(name, fn) {
 /** The plugin card titled `title`: the card element around its heading, marked for axe. */
 async function card(title) {
   // The card's title: a heading, or the title of Backstage's InfoCard (a span today).
-  const exact = new RegExp(`^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const exact = new RegExp(
+    `^\\s*${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`,
+  );
   const heading = page.locator(
     ':is(h1, h2, h3, h4, h5, h6, [role="heading"], .MuiCardHeader-title)',
     { hasText: exact },
@@ -174,7 +193,10 @@ async function expectCardText(locator, description, check, timeoutMs = 60_000) {
 
 /** The line after a figure's label in a card's text (labels may be shown in capitals). */
 function figureAfter(text, label) {
-  const lines = text.split('\n').map(l => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean);
   const index = lines.findIndex(l => l.toLowerCase() === label.toLowerCase());
   return index >= 0 ? lines.slice(index + 1, index + 3) : [];
 }
@@ -195,13 +217,25 @@ describe('the demo service DevOps tab', () => {
       log(`backend up on ${portal.backendUrl}`);
       await waitFor(
         'the demo-service entity in the catalog',
-        async () =>
-          (await api(`/catalog/entities/by-name/${entityPath}`)).ok,
+        async () => (await api(`/catalog/entities/by-name/${entityPath}`)).ok,
         opts,
       );
       await upload('lcov', LCOV, 'text/plain');
       await upload('junit', JUNIT, 'application/xml');
       log('uploaded the jest LCOV and JUnit reports');
+      await upload('sarif', SARIF, 'application/json');
+      await waitFor(
+        'the security summary of the uploaded SARIF scan, with compliance scores',
+        async () => {
+          const summary = await readSecurity();
+          return summary.findings.scans.length > 0 &&
+            summary.compliance.length > 0
+            ? summary
+            : null;
+        },
+        { ...opts, timeoutMs: 2 * 60_000 },
+      );
+      log('uploaded the ESLint SARIF scan; compliance evaluated');
       await waitFor(
         'a performance sample with latency and throughput (the scrape of the demo service)',
         async () => {
@@ -249,6 +283,7 @@ describe('the demo service DevOps tab', () => {
       await page.getByRole('button', { name: 'Enter' }).click();
       log('signed in as guest');
       await card('Performance');
+      await card('Security');
       await card('Coverage & tests');
       log('opened the DevOps tab');
     });
@@ -302,7 +337,9 @@ describe('the demo service DevOps tab', () => {
       const executed = tests.total - tests.skipped;
       assert.match(
         text,
-        new RegExp(`${percent(tests.passed, executed).replace('.', '\\.')}\\s+pass rate`),
+        new RegExp(
+          `${percent(tests.passed, executed).replace('.', '\\.')}\\s+pass rate`,
+        ),
         'pass rate: passed of executed tests',
       );
     }));
@@ -358,26 +395,171 @@ describe('the demo service DevOps tab', () => {
       }
     }));
 
+  test('the Security card shows the findings of the uploaded SARIF scan and the compliance scores', () =>
+    step('security-card', async () => {
+      const results = sarifResultCount(await readFile(SARIF, 'utf8'));
+      const summary = await readSecurity();
+      const open = Object.values(summary.findings.open).reduce(
+        (a, b) => a + b,
+        0,
+      );
+      // one finding per result, less any the backend recognised as the same finding
+      assert.ok(
+        open >= 1 && open <= results,
+        `the backend has ${open} open findings for ${results} results in ${SARIF}`,
+      );
+      const security = await card('Security');
+      await expectCardText(
+        security,
+        'the Security card never showed the uploaded scan',
+        t => t.includes('ESLint') && t.includes(commit.slice(0, 7)),
+      );
+      for (const [severity, count] of Object.entries(summary.findings.open)) {
+        const label = `${severity[0].toUpperCase()}${severity.slice(
+          1,
+        )} findings`;
+        const text = await security
+          .getByRole('group', { name: label })
+          .innerText();
+        assert.equal(
+          text
+            .split('\n')
+            .map(l => l.trim())
+            .filter(Boolean)[1],
+          String(count),
+          `${label}: the card shows "${text}", the backend counts ${count}`,
+        );
+      }
+      const oldest = security.locator('[data-finding]');
+      assert.ok(
+        (await oldest.count()) >= 1,
+        'no finding in the oldest findings',
+      );
+      assert.match(await oldest.first().innerText(), /ESLint/);
+
+      // a score per framework, as the backend computed it; worded as evidence
+      assert.match(await security.innerText(), /not\s+certification/);
+      for (const framework of summary.compliance) {
+        const shown = await security
+          .getByRole('group', { name: `${framework.title} score` })
+          .innerText();
+        const expected =
+          framework.score === null
+            ? 'not evaluated'
+            : percent(framework.score * 10, 1000);
+        assert.ok(
+          shown.includes(expected),
+          `${framework.title}: the card shows "${shown}", the backend's score is ${framework.score}`,
+        );
+      }
+
+      // detectors: monitored or "not monitored: <reason>", never "no threats" for the latter
+      const detectors = security.getByRole('list', { name: 'Detectors' });
+      const states = await detectors
+        .locator('[data-monitoring]')
+        .allInnerTexts();
+      assert.equal(states.length, summary.threats.monitoring.length);
+      for (const state of states) {
+        assert.match(state, /^(monitored|not monitored): \S/);
+      }
+
+      // the drill-down of the first framework: its controls and their evidence
+      const [first] = summary.compliance;
+      await security
+        .getByRole('button', { name: `${first.title} controls` })
+        .click();
+      const dialog = page.getByRole('dialog', {
+        name: `${first.title} controls`,
+      });
+      await expectCardText(
+        dialog,
+        `the ${first.title} drill-down never showed its controls`,
+        t => /controls? passed\./.test(t),
+      );
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    }));
+
+  /** axe-core's WCAG 2.1 A/AA violations inside the elements `selector` finds, one line each. */
+  async function axeViolations(selector) {
+    const results = await new AxeBuilder({ page })
+      .include(selector)
+      .withTags(WCAG_TAGS)
+      .analyze();
+    return results.violations.flatMap(v =>
+      v.nodes.map(
+        n =>
+          `- ${v.id} (${v.impact}): ${v.help}\n  target: ${n.target.join(
+            ' ',
+          )}\n  ${(n.failureSummary ?? '').replace(/\n/g, '\n  ')}`,
+      ),
+    );
+  }
+
   test('axe finds no WCAG 2.1 A/AA violation inside the plugin cards', () =>
     step('axe', async () => {
       await card('Coverage & tests');
       await card('Performance');
-      const results = await new AxeBuilder({ page })
-        .include('[data-e2e-card]')
-        .withTags(WCAG_TAGS)
-        .analyze();
-      const report = results.violations.flatMap(v =>
-        v.nodes.map(
-          n =>
-            `- ${v.id} (${v.impact}): ${v.help}\n  target: ${n.target.join(
-              ' ',
-            )}\n  ${(n.failureSummary ?? '').replace(/\n/g, '\n  ')}`,
-        ),
-      );
+      await card('Security');
+      const report = await axeViolations('[data-e2e-card]');
       assert.equal(
         report.length,
         0,
-        `axe found ${report.length} violation(s) in the cards:\n${report.join('\n')}`,
+        `axe found ${report.length} violation(s) in the cards:\n${report.join(
+          '\n',
+        )}`,
+      );
+    }));
+
+  test('axe finds no violation in the Security card at 1024 and 390 px, light and dark', () =>
+    step('axe-security', async () => {
+      const failures = [];
+      try {
+        for (const theme of ['light', 'dark']) {
+          // the app reads the theme the user picked from localStorage when it starts
+          await page.evaluate(
+            t => window.localStorage.setItem('theme', t),
+            theme,
+          );
+          await page.reload({ waitUntil: 'domcontentloaded' });
+          // the guest session may or may not survive the reload: sign in again when asked
+          const enter = page.getByRole('button', { name: 'Enter' });
+          const title = page.locator('.MuiCardHeader-title', {
+            hasText: /^\s*Security\s*$/,
+          });
+          await enter.or(title).first().waitFor({ timeout: PAGE_TIMEOUT_MS });
+          if (await enter.isVisible()) {
+            await enter.click();
+          }
+          for (const width of [1024, 390]) {
+            await page.setViewportSize({ width, height: 900 });
+            const security = await card('Security');
+            const background = await security.evaluate(
+              element => getComputedStyle(element).backgroundColor,
+            );
+            const [r, g, b] = background.match(/\d+/g).map(Number);
+            assert.equal(
+              r + g + b > 3 * 128 ? 'light' : 'dark',
+              theme,
+              `the Security card's background is ${background} in the ${theme} theme`,
+            );
+            await security.locator('[data-finding]').first().waitFor();
+            // let the tables measure the card and switch to stacked rows where narrow
+            await sleep(1000);
+            const report = await axeViolations('[data-e2e-card="security"]');
+            if (report.length > 0) {
+              failures.push(`${theme}, ${width} px:\n${report.join('\n')}`);
+            }
+          }
+        }
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+        await page.evaluate(() => window.localStorage.removeItem('theme'));
+      }
+      assert.equal(
+        failures.length,
+        0,
+        `axe found violations in the Security card:\n${failures.join('\n')}`,
       );
     }));
 });

@@ -52,3 +52,14 @@ export function showsValue(shown, value, units) {
   const halfStep = 0.5 * 10 ** -digits;
   return Math.abs(Number(match[1]) - value / scale) <= halfStep + 1e-9;
 }
+
+/** Results in a SARIF log, over all its runs. */
+export function sarifResultCount(text) {
+  const log = JSON.parse(text);
+  const count = (log.runs ?? []).reduce(
+    (sum, run) => sum + (run.results?.length ?? 0),
+    0,
+  );
+  if (!count) throw new Error('the SARIF fixture has no results');
+  return count;
+}

@@ -209,7 +209,7 @@ export function ComplianceDialog(props: {
       aria-labelledby="devops-compliance-dialog-title"
     >
       <DialogTitle id="devops-compliance-dialog-title">
-        {title}: automated evidence
+        {title} controls
       </DialogTitle>
       <DialogContent>{content}</DialogContent>
       <DialogActions>

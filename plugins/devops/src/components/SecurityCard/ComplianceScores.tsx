@@ -50,9 +50,10 @@ function ScoreTile(props: {
       <Button
         size="small"
         onClick={() => onOpen(tile.frameworkId)}
+        aria-label={`${tile.title} controls`}
         data-framework={tile.frameworkId}
       >
-        {tile.title} controls
+        Controls
       </Button>
     </FigureTile>
   );

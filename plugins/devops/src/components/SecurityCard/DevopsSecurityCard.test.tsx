@@ -178,7 +178,7 @@ describe('DevopsSecurityCard', () => {
     );
 
     const dialog = await screen.findByRole('dialog', {
-      name: 'SOC 2: automated evidence',
+      name: 'SOC 2 controls',
     });
     expect(api.getComplianceFramework).toHaveBeenCalledWith(
       paymentsRef,

@@ -51,6 +51,7 @@ function columns(
     {
       key: 'severity',
       title: 'Severity',
+      nowrap: true,
       render: f => (
         <StatusLabel
           tone={SEVERITY_TONES[f.severity]}
@@ -63,6 +64,7 @@ function columns(
     {
       key: 'sla',
       title: 'SLA',
+      nowrap: true,
       render: f => <StatusLabel tone={f.sla.tone} label={f.sla.label} />,
     },
     {

@@ -7,7 +7,12 @@ import {
   SecuritySeverity,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { Line, LineChart } from 'recharts';
-import { ChartFrame, chartScaffold, useChartKit } from '../shared';
+import {
+  ChartFrame,
+  chartScaffold,
+  formatShortDate,
+  useChartKit,
+} from '../shared';
 import { SEVERITY_LABELS, toTrendChartData } from './model';
 
 const formatCount = (value: number) => String(Math.round(value));
@@ -17,10 +22,10 @@ export function FindingsTrendChart(props: { trend: FindingTrendPoint[] }) {
   const theme = useTheme();
   const kit = useChartKit();
   const points = useMemo(() => toTrendChartData(props.trend), [props.trend]);
-  if (points.length === 0) {
+  if (points.length < 2) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No trend yet.
+        The trend starts with the second day of scans.
       </Typography>
     );
   }
@@ -44,7 +49,11 @@ export function FindingsTrendChart(props: { trend: FindingTrendPoint[] }) {
         margin={{ top: 16, right: 24, bottom: 8, left: 0 }}
       >
         {chartScaffold(kit, {
-          xAxis: kit.timeAxis(first, last, Math.min(5, points.length)),
+          // one point per scan day: dates, never times of day
+          xAxis: {
+            ...kit.timeAxis(first, last, Math.min(5, points.length)),
+            tickFormatter: formatShortDate,
+          },
           yAxis: { ...kit.valueAxis(formatCount), allowDecimals: false },
           format: formatCount,
           series,

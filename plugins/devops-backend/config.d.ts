@@ -251,6 +251,15 @@ export interface Config {
           /** Failures per second from which a threat is high and critical. Defaults 20 and 100. */
           highRps?: number;
           criticalRps?: number;
+          /**
+           * An entity too young for a baseline (less history than the baseline needs) is judged
+           * on absolute limits only: at least `minRps` failures per second (default 5) that are
+           * at least `minShare` of all requests (default 0.5).
+           */
+          withoutBaseline?: {
+            minRps?: number;
+            minShare?: number;
+          };
         };
         /** Event-based threats from uploaded WAF/IDS events. */
         events?: {

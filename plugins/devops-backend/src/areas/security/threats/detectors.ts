@@ -266,21 +266,22 @@ export interface JudgedPoint {
   flagged: boolean;
   ratio: number;
   z: number;
-  baseline: Baseline;
+  /** `null` when judged without a baseline (an entity's first day; brute force only). */
+  baseline: Baseline | null;
 }
 
 /** Where the condition stands after the latest points. */
-export type ConditionState =
+export type ConditionState<P extends JudgedPoint = JudgedPoint> =
   /** The last `k` points are flagged; `since` is the first of the trailing flagged run. */
-  | { state: 'firing'; since: Date; last: JudgedPoint; peak: JudgedPoint }
+  | { state: 'firing'; since: Date; last: P; peak: P }
   /** The last `k` points are not flagged; `since` is the first of that trailing quiet run. */
   | { state: 'quiet'; since: Date }
   /** Neither: a run shorter than `k` (or fewer than `k` points). */
   | { state: 'unsettled' };
 
 /** The condition over judged points (oldest first), with `k` consecutive points to decide. */
-export function conditionOf(
-  points: readonly JudgedPoint[],
+export function conditionOf<P extends JudgedPoint>(
+  points: readonly P[],
   k: number,
   /**
    * When given, a run of `k` flagged points fires only if all of them are at least this many
@@ -288,7 +289,7 @@ export function conditionOf(
    * clients retrying after a deploy on top of a busy hour, last a tick or two).
    */
   strongRatio?: number,
-): ConditionState {
+): ConditionState<P> {
   const n = points.length;
   if (n < k) return { state: 'unsettled' };
   const lastFlagged = points[n - 1].flagged;

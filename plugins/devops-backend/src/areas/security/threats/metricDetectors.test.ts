@@ -185,6 +185,62 @@ describe('evaluateBruteForce', () => {
   });
 });
 
+describe("evaluateBruteForce without a baseline (an entity's first day)", () => {
+  const young = (series: RequestPoint[]) =>
+    input(series, {
+      baselineFor: () => ({
+        missing: 'the baseline needs 24 hours of history; 3 so far',
+      }),
+    });
+
+  it('watches on absolute limits and says so, instead of not monitoring', () => {
+    const e = evaluateBruteForce(
+      young(points([20, 20, 21, 19], [0.2, 0.1, 0.3, 0.2])),
+      DEFAULT_BRUTE_FORCE,
+    );
+    expect(e.monitoring).toEqual({
+      state: 'monitored',
+      detail:
+        '401/403 responses of production on absolute limits only (at least 5 per second and 50% of requests): the baseline needs 24 hours of history; 3 so far',
+    });
+    expect(e.condition.state).toBe('quiet');
+  });
+
+  it('fires on three ticks of at least 5 failures per second that are half the requests', () => {
+    // a credential-stuffing burst on a service serving 20 req/s: 30-45 failed logins a second
+    const e = evaluateBruteForce(
+      young(points([20, 20, 52, 61, 66], [0.2, 0.1, 32, 41, 45])),
+      DEFAULT_BRUTE_FORCE,
+    );
+    expect(e.condition).toMatchObject({
+      state: 'firing',
+      since: new Date(NOW - 2 * MIN),
+    });
+    expect(e.severity).toBe('high'); // 45 per second >= highRps 20
+    expect(e.evidence?.summary).toBe(
+      '45 authentication failures (401/403) per second, 68.2% of requests; no baseline yet, so judged on absolute limits (5 per second and 50% of requests)',
+    );
+    expect(e.evidence?.figures).toContainEqual({
+      label: 'Peak authentication failures',
+      value: 45,
+      unit: 'per second',
+    });
+  });
+
+  it('does not fire on a busy service whose failures stay under half its requests, or under 5 per second', () => {
+    const busy = evaluateBruteForce(
+      young(points([200, 200, 210, 220], [40, 45, 50, 60])),
+      DEFAULT_BRUTE_FORCE,
+    );
+    expect(busy.condition.state).toBe('quiet');
+    const small = evaluateBruteForce(
+      young(points([4, 4, 4, 4], [3, 3, 3, 3])),
+      DEFAULT_BRUTE_FORCE,
+    );
+    expect(small.condition.state).toBe('quiet');
+  });
+});
+
 describe('planMetricThreat', () => {
   const firing = evaluateTrafficFlood(
     input(points([100, 100, 600, 700])),

@@ -182,7 +182,7 @@ export function evaluateTrafficFlood(
   if ('missing' in prepared) {
     return notMonitored(detector, input.environment, prepared.missing);
   }
-  const judged: JudgedPoint[] = [];
+  const judged: Array<JudgedPoint & { baseline: Baseline }> = [];
   for (const { point, value } of prepared.points) {
     const baseline = baselineAt(
       input.baselineFor,
@@ -267,14 +267,35 @@ export function evaluateBruteForce(
   if ('missing' in prepared) {
     return notMonitored(detector, input.environment, prepared.missing);
   }
+  const latestAt =
+    prepared.points[prepared.points.length - 1].point.at.getTime();
+  const latestBaseline = baselineAt(
+    input.baselineFor,
+    'authFailureRps',
+    latestAt,
+  );
+  if (!isBaseline(latestBaseline)) {
+    // An entity's first day: no history to compare with, so only absolute limits.
+    return evaluateBruteForceWithoutBaseline(
+      input,
+      prepared.points,
+      rule,
+      latestBaseline.missing,
+    );
+  }
   const judged: Array<
-    JudgedPoint & { share: number | null; shareBaseline: number | null }
+    JudgedPoint & {
+      baseline: Baseline;
+      share: number | null;
+      shareBaseline: number | null;
+    }
   > = [];
   for (const { point, value } of prepared.points) {
     const at = point.at.getTime();
     const baseline = baselineAt(input.baselineFor, 'authFailureRps', at);
     if (!isBaseline(baseline)) {
-      return notMonitored(detector, input.environment, baseline.missing);
+      // An older point of the window, before the baseline's history began.
+      continue;
     }
     const shareBase = baselineAt(input.baselineFor, 'authFailureShare', at);
     const shareBaseline = isBaseline(shareBase) ? shareBase.median : null;
@@ -363,6 +384,95 @@ export function evaluateBruteForce(
       }, ${formatRate(last.ratio)}x the usual ${formatRate(
         last.baseline.median,
       )} per second of this hour`,
+      figures,
+      events: [],
+    };
+  }
+  return evaluation;
+}
+
+/**
+ * Brute force on an entity too young for a baseline (its 401/403 history is shorter than the
+ * baseline needs): flagged only on absolute limits, stricter than the share rule with a
+ * baseline: at least `youngMinRps` failures per second that are at least `youngMinShare` of all
+ * requests. Severity by the failure rate alone.
+ */
+function evaluateBruteForceWithoutBaseline(
+  input: EvaluationInput,
+  points: ReadonlyArray<{ point: RequestPoint; value: number }>,
+  rule: BruteForceRule,
+  missing: string,
+): MetricEvaluation {
+  const detector = 'brute-force';
+  const judged: Array<JudgedPoint & { share: number | null }> = points.map(
+    ({ point, value }) => {
+      const t = point.throughput;
+      const share = t !== null && t > 0 ? Math.min(1, value / t) : null;
+      return {
+        at: point.at,
+        value,
+        baseline: null,
+        // peak = the highest rate
+        ratio: value,
+        z: 0,
+        flagged:
+          share !== null &&
+          value >= rule.youngMinRps &&
+          share >= rule.youngMinShare,
+        share,
+      };
+    },
+  );
+  const condition = conditionOf(judged, rule.consecutiveTicks);
+  const evaluation: MetricEvaluation = {
+    detector,
+    environment: input.environment,
+    monitoring: {
+      state: 'monitored',
+      detail: `401/403 responses of ${
+        input.environment
+      } on absolute limits only (at least ${formatRate(
+        rule.youngMinRps,
+      )} per second and ${formatRate(
+        rule.youngMinShare * 100,
+      )}% of requests): ${missing}`,
+    },
+    condition,
+  };
+  if (condition.state === 'firing') {
+    const last = condition.last;
+    evaluation.severity = severityByRate(condition.peak.value, rule);
+    const figures: ThreatFigure[] = [
+      {
+        label: 'Authentication failures',
+        value: round(last.value),
+        baseline: null,
+        unit: 'per second',
+      },
+    ];
+    if (last.share !== null) {
+      figures.push({
+        label: 'Share of requests failing authentication',
+        value: round(last.share * 100, 1),
+        baseline: null,
+        unit: '%',
+      });
+    }
+    figures.push({
+      label: PEAK_LABEL[detector],
+      value: round(condition.peak.value),
+      unit: 'per second',
+    });
+    evaluation.evidence = {
+      summary: `${formatRate(
+        last.value,
+      )} authentication failures (401/403) per second${
+        last.share === null
+          ? ''
+          : `, ${formatRate(last.share * 100)}% of requests`
+      }; no baseline yet, so judged on absolute limits (${formatRate(
+        rule.youngMinRps,
+      )} per second and ${formatRate(rule.youngMinShare * 100)}% of requests)`,
       figures,
       events: [],
     };

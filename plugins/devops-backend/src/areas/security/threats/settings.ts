@@ -55,6 +55,12 @@ export interface BruteForceRule extends SurgeRule {
   /** Failures per second from which a threat is high, and critical, whatever the ratio. */
   highRps: number;
   criticalRps: number;
+  /**
+   * Without a baseline (an entity's first day): flagged when failures reach this many per
+   * second and this share of requests.
+   */
+  youngMinRps: number;
+  youngMinShare: number;
 }
 
 /** `devops.security.threats.*`. */
@@ -118,6 +124,8 @@ export const DEFAULT_BRUTE_FORCE: BruteForceRule = {
   minShareRatio: 3,
   highRps: 20,
   criticalRps: 100,
+  youngMinRps: 5,
+  youngMinShare: 0.5,
 };
 
 function positive(
@@ -252,6 +260,16 @@ export function readThreatSettings(config: Config): ThreatSettings {
         }) ?? DEFAULT_BRUTE_FORCE.minShareRatio,
       highRps,
       criticalRps,
+      youngMinRps: positive(
+        config,
+        `${bruteKey}.withoutBaseline.minRps`,
+        DEFAULT_BRUTE_FORCE.youngMinRps,
+      ),
+      youngMinShare:
+        readOptionalNumber(config, `${bruteKey}.withoutBaseline.minShare`, {
+          accepts: v => v > 0 && v <= 1,
+          expected: 'a share between 0 (exclusive) and 1',
+        }) ?? DEFAULT_BRUTE_FORCE.youngMinShare,
     },
     events: {
       gapMs: readOptionalDurationMs(config, `${PREFIX}.events.gap`, {

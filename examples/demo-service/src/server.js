@@ -59,6 +59,9 @@ function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
+/** The SKUs `/search` looks through. */
+const CATALOG_SKUS = ['widget', 'gadget', 'gizmo', 'sprocket', 'doohickey'];
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     let body = '';
@@ -101,6 +104,13 @@ function createServer(options = {}) {
       const level = await stockLevel(sku, failureRate);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ sku, level }));
+      return true;
+    }
+    if (req.method === 'GET' && url.pathname === '/search') {
+      // Product search by pattern. Deliberately left as a typical finding for the demo's scanner:
+      // a regular expression built from user input (ReDoS; ESLint security/detect-non-literal-regexp).
+      const pattern = new RegExp(url.searchParams.get('q') ?? '', 'i');
+      sendJson(res, 200, { skus: CATALOG_SKUS.filter(sku => pattern.test(sku)) });
       return true;
     }
     if (req.method === 'POST' && url.pathname === '/login') {

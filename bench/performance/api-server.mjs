@@ -19,8 +19,6 @@ const {
   createCoverageArea,
   createPerformanceArea,
   EntityAccess,
-  ReportParserRegistry,
-  builtInReportParsers,
   PrometheusMetricsProvider,
   AllowedHosts,
   migrateToLatest,
@@ -127,13 +125,13 @@ const context = {
   access: new EntityAccess({ auth, httpAuth, permissions, catalog }),
   allowedHosts: AllowedHosts.fromConfig(config),
 };
-const parsers = new ReportParserRegistry();
-parsers.add(...builtInReportParsers());
 const router = createRouter([
-  createCoverageArea(context, { parsers, maxBodySize: 64 * 1024 * 1024 }),
-  await createPerformanceArea(context, {
-    moduleProviders: [PrometheusMetricsProvider.fromConfig(config)],
-  }),
+  createCoverageArea(context).router,
+  (
+    await createPerformanceArea(context, {
+      moduleProviders: [PrometheusMetricsProvider.fromConfig(config)],
+    })
+  ).router,
 ]);
 
 const app = express();

@@ -1,17 +1,10 @@
 // Bundles the code under test (TypeScript of the DevOps backend and its Prometheus module) into
 // out/performance.cjs with esbuild. Our workspace packages are compiled into the bundle; every
 // other package (knex, pg, express, @backstage/*) stays an ordinary require() of node_modules.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-
-const packageDir = name => dirname(require.resolve(`${name}/package.json`));
+import { join } from 'node:path';
+import { bundle, packageDir } from '../bundle.mjs';
 
 export async function buildPerformance() {
-  const esbuild = require('esbuild');
   const backend = packageDir('@devops-growth/backstage-plugin-devops-backend');
   const prometheus = packageDir(
     '@devops-growth/backstage-plugin-devops-backend-module-prometheus',
@@ -53,27 +46,5 @@ export { createPerformanceArea } from ${src(
     'areas/performance/index.ts',
   )};
 `;
-  const outfile = join(here, '..', 'out', 'performance.cjs');
-  await esbuild.build({
-    stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(build) {
-          build.onResolve({ filter: /^[^./]/ }, args =>
-            args.path.startsWith('@devops-growth/')
-              ? undefined
-              : { path: args.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+  return bundle('performance', { contents });
 }

@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle, packageDir } from '../bundle.mjs';
 import { rng } from '../generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,12 +36,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 async function build() {
-  const esbuild = require('esbuild');
-  const backend = dirname(
-    require.resolve(
-      '@devops-growth/backstage-plugin-devops-backend/package.json',
-    ),
-  );
+  const backend = packageDir('@devops-growth/backstage-plugin-devops-backend');
   const src = path => JSON.stringify(join(backend, 'src', path));
   const compliance = path => src(`areas/security/compliance/${path}`);
   const contents = `
@@ -52,29 +48,7 @@ export { DatabaseComplianceStore } from ${compliance(
 export { readComplianceSettings } from ${compliance('settings.ts')};
 export { migrateToLatest } from ${src('database/migrations.ts')};
 `;
-  const outfile = join(here, '..', 'out', 'compliance.cjs');
-  await esbuild.build({
-    stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'external-node-modules',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, a =>
-            a.path.startsWith('@devops-growth/')
-              ? undefined
-              : { path: a.path, external: true },
-          );
-        },
-      },
-    ],
-  });
-  return outfile;
+  return bundle('compliance', { contents });
 }
 
 function generateEntities(n, rnd) {

@@ -14,7 +14,9 @@ const all = ['sarif', 'threats', 'compliance', 'api'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 const unknown = chosen.filter(name => !all.includes(name));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')} (known: ${all.join(', ')})`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')} (known: ${all.join(', ')})`,
+  );
   process.exit(2);
 }
 let failed = 0;
@@ -24,7 +26,12 @@ for (const name of chosen) {
   const result = spawnSync(process.execPath, [join(here, `${name}.mjs`)], {
     stdio: 'inherit',
   });
-  console.log(`=== ${name}: exit ${result.status}, ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+  console.log(
+    `=== ${name}: exit ${result.status}, ${(
+      (Date.now() - started) /
+      1000
+    ).toFixed(1)} s ===`,
+  );
   if (result.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

@@ -10,6 +10,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundle, packageDir } from '../bundle.mjs';
 import { generateSarif, OUT } from './sarif-generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,20 +19,10 @@ const ROUNDS = 3;
 
 /** Bundles the backend's SARIF parser (TypeScript) into out/sarif-parser.cjs, as build.mjs does for the others. */
 async function buildSarifParser() {
-  const esbuild = require('esbuild');
-  const backend = dirname(
-    require.resolve(
-      '@devops-growth/backstage-plugin-devops-backend/package.json',
-    ),
-  );
-  await esbuild.build({
-    entryPoints: [join(backend, 'src', 'reports', 'parsers', 'sarif.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    outfile: join(OUT, 'sarif-parser.cjs'),
-    logLevel: 'warning',
+  const backend = packageDir('@devops-growth/backstage-plugin-devops-backend');
+  await bundle('sarif-parser', {
+    entry: join(backend, 'src', 'reports', 'parsers', 'sarif.ts'),
+    external: false,
   });
 }
 

@@ -109,7 +109,7 @@ describe('recommend', () => {
       'security.past-sla',
       'security.critical-open',
       'security.threat-open',
-      'security.compliance.soc2',
+      'security.compliance-failing',
     ]);
     expect(out[0].title).toBe('1 finding past the fix SLA');
     expect(out[0].evidence[0]).toEqual({
@@ -119,7 +119,10 @@ describe('recommend', () => {
     expect(out[2].evidence[0].value).toBe(
       '401/403 at 14 times their usual rate',
     );
-    expect(out[3].title).toBe('3 controls of SOC 2 fail');
+    expect(out[3].title).toBe('3 compliance controls fail in SOC 2');
+    expect(out[3].evidence).toEqual([
+      { label: 'SOC 2', value: '72.5%, 3 failed, 2 not evaluated' },
+    ]);
   });
 
   it('asks for a scan when none was uploaded, and for a new one when the last is over a week old', () => {

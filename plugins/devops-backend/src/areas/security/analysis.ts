@@ -127,30 +127,29 @@ export function recommend(
     }
   }
 
-  for (const framework of compliance) {
-    if (framework.failed > 0) {
-      out.push({
-        id: `security.compliance.${framework.frameworkId}`,
-        area: 'security',
-        priority: 'medium',
-        title: `${plural(framework.failed, 'control')} of ${
-          framework.title
-        } fail`,
-        description:
-          'Open the framework on the Security card to see which automated checks fail and what ' +
-          'they found. This is automated evidence, not a certification.',
-        evidence: [
-          {
-            label: 'Score',
-            value:
-              framework.score === null
-                ? 'not evaluated'
-                : `${framework.score}%`,
-          },
-          { label: 'Not evaluated', value: String(framework.notEvaluated) },
-        ],
-      });
-    }
+  const failing = compliance.filter(framework => framework.failed > 0);
+  if (failing.length > 0) {
+    const controls = failing.reduce((n, f) => n + f.failed, 0);
+    out.push({
+      id: 'security.compliance-failing',
+      area: 'security',
+      priority: 'medium',
+      title: `${plural(controls, 'compliance control')} fail${
+        controls === 1 ? 's' : ''
+      } in ${failing
+        .map(f => f.title.replace(/ \(automated evidence\)$/, ''))
+        .join(', ')}`,
+      description:
+        'Open a framework on the Security card to see which automated checks fail and what ' +
+        'they found; one fix often passes controls of several frameworks. This is automated ' +
+        'evidence, not a certification.',
+      evidence: failing.map(f => ({
+        label: f.title,
+        value: `${f.score === null ? 'not evaluated' : `${f.score}%`}, ${
+          f.failed
+        } failed, ${f.notEvaluated} not evaluated`,
+      })),
+    });
   }
 
   const invalid = notes.invalidSlaAnnotation;

@@ -1,0 +1,128 @@
+// Child process of bench/security/api.mjs: serves the real DevOps router (the reports route and
+// the coverage, performance and security areas, composed as plugin.ts composes them) over
+// express, on the bench database, with small stand-ins for the Backstage services it needs:
+// httpAuth answering a fixed user, permissions allowing everything, a catalog answering from a
+// Map of the entities, a no-op auditor. Backstage's own error middleware answers errors.
+// Scheduled tasks are not started: the benchmark measures the card's reads.
+//
+// Prints `{"port": ...}` on stdout once listening.
+// Usage: node api-server.mjs <bundle> <pg connection> <entities>
+import { createRequire } from 'node:module';
+import { benchEntities } from './api-entities.mjs';
+
+const require = createRequire(import.meta.url);
+const [bundlePath, connection, entitiesArg] = process.argv.slice(2);
+
+const {
+  createRouter,
+  createReportsRouter,
+  createCoverageArea,
+  createPerformanceArea,
+  createSecurityArea,
+  EntityAccess,
+  ReportParserRegistry,
+  builtInReportParsers,
+  AllowedHosts,
+  migrateToLatest,
+} = require(bundlePath);
+const { ConfigReader } = require('@backstage/config');
+const { stringifyEntityRef } = require('@backstage/catalog-model');
+const { AuthorizeResult } = require('@backstage/plugin-permission-common');
+const {
+  MiddlewareFactory,
+} = require('@backstage/backend-defaults/rootHttpRouter');
+const express = require('express');
+const knexFactory = require('knex');
+
+const logger = {
+  error: (...a) => process.stderr.write(`error: ${a[0]}\n`),
+  warn: (...a) => process.stderr.write(`warn: ${a[0]}\n`),
+  info: () => {},
+  debug: () => {},
+  child: () => logger,
+};
+const config = new ConfigReader({ backend: { baseUrl: 'http://localhost' } });
+// The default pool of a Backstage plugin database (knex's default: 2..10).
+const knex = knexFactory({
+  client: 'pg',
+  connection,
+  pool: { min: 2, max: 10 },
+});
+
+const entities = new Map(
+  benchEntities(Number(entitiesArg)).map(e => [stringifyEntityRef(e), e]),
+);
+const credentials = {
+  $$type: '@backstage/BackstageCredentials',
+  principal: { type: 'user', userEntityRef: 'user:default/bench' },
+};
+const httpAuth = {
+  credentials: async () => credentials,
+  issueUserCookie: async () => ({ expiresAt: new Date(Date.now() + 3600e3) }),
+};
+const permissions = {
+  authorize: async requests =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+  authorizeConditional: async requests =>
+    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+};
+const auditor = {
+  createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
+};
+const catalog = {
+  getEntityByRef: async ref =>
+    entities.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref)),
+  getEntitiesByRefs: async ({ entityRefs }) => ({
+    items: entityRefs.map(ref => entities.get(ref)),
+  }),
+};
+const auth = {
+  isPrincipal: (c, type) => c.principal.type === type,
+  getOwnServiceCredentials: async () => credentials,
+};
+
+await migrateToLatest(knex);
+const context = {
+  config,
+  logger,
+  knex,
+  auth,
+  auditor,
+  catalog,
+  lifecycle: { addShutdownHook: () => {}, addStartupHook: () => {} },
+  access: new EntityAccess({ auth, httpAuth, permissions, catalog }),
+  allowedHosts: AllowedHosts.fromConfig(config),
+};
+const coverage = createCoverageArea(context);
+const performance = await createPerformanceArea(context, {
+  moduleProviders: [],
+});
+const security = createSecurityArea(context, {
+  coverage: coverage.service,
+  performance: performance.service,
+  moduleFrameworks: [],
+  moduleChecks: [],
+});
+const parsers = new ReportParserRegistry();
+parsers.add(...builtInReportParsers());
+const areas = [coverage, performance, security];
+const router = createRouter([
+  createReportsRouter(context, {
+    parsers,
+    sinks: areas.flatMap(a => a.reportSinks ?? []),
+    maxBodySize: 64 * 1024 * 1024,
+  }),
+  ...areas.map(a => a.router),
+]);
+
+const app = express();
+app.use('/api/devops', router);
+app.use(MiddlewareFactory.create({ config, logger }).error());
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+server.keepAliveTimeout = 60_000;
+process.on('SIGTERM', () => {
+  server.close();
+  knex.destroy().finally(() => process.exit(0));
+});

@@ -57,6 +57,13 @@ export class DatabaseThreatStore implements ThreatStore {
     }
 
     return this.db.transaction(async trx => {
+      // Two uploads of one entity's events at once must not both open a threat for one attack:
+      // on PostgreSQL they are serialised per entity (SQLite runs one write transaction at a time).
+      if (trx.client.dialect === 'postgresql') {
+        await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [
+          `devops-security-events:${entityRef}`,
+        ]);
+      }
       const known = new Set<string>();
       for (const part of chunks([...byKey.keys()], IN_CHUNK)) {
         const rows = await trx(EVENTS)

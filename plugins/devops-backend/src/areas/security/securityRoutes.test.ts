@@ -320,6 +320,9 @@ describe.each(databases.eachSupportedId())('security routes on %s', id => {
       .post('/api/devops/security/findings/does-not-exist/status')
       .send({ status: 'open' });
     expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      "Finding 'does-not-exist' was not found",
+    );
   });
 
   it('turns a real ModSecurity log into threats, without a commit, and changes their status', async () => {
@@ -360,6 +363,13 @@ describe.each(databases.eachSupportedId())('security routes on %s', id => {
       .post(`/api/devops/security/threats/${injection!.id}/status`)
       .send({ status: 'resolved' });
     expect(bad.status).toBe(400);
+    const unknown = await request(server)
+      .post('/api/devops/security/threats/no-such-threat/status')
+      .send({ status: 'acknowledged' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe(
+      "Threat 'no-such-threat' was not found",
+    );
   });
 
   it('drills into a framework that applies, and answers 404 for one that does not', async () => {

@@ -7,6 +7,9 @@ import {
   threatStatusChangeSchema,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
 import { NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -107,101 +110,99 @@ export function createSecurityRouter(
     res.json(await service.complianceDetail(entity, req.params.framework));
   });
 
-  router.post('/security/findings/:id/status', jsonBody, async (req, res) => {
-    const finding = await auditedMutation(
-      context,
-      req,
-      {
-        eventId: 'security-finding-status',
-        meta: { findingId: req.params.id, status: req.body?.status },
-      },
-      async credentials => {
-        const id = parseRequest(idSchema, req.params.id, 'finding id');
-        const change = parseRequest(
-          findingStatusChangeSchema,
-          req.body,
-          'finding status change',
-        );
-        const current = await service.getFinding(id);
-        // 404 when the caller cannot see the finding's entity.
-        const entity = await visibleEntityOf(
-          current.entityRef,
-          credentials,
-          `Threat '${id}' was not found`,
-        );
-        await access.authorizeEntity(
-          credentials,
-          devopsSecurityFindingUpdatePermission,
-          entity,
-        );
-        const result = await service.changeFindingStatus(
-          entity,
-          current,
-          change,
-          access.actorOf(credentials),
-        );
-        return {
-          result,
-          meta: {
-            entityRef: result.entityRef,
-            ruleId: result.ruleId,
-            from: current.status,
-            to: result.status,
-            reason: result.statusReason,
-            acceptedUntil: result.acceptedUntil,
+  /**
+   * `POST /security/<things>/:id/status`: the id, the body's schema, the item (404 when unknown
+   * or its entity is invisible to the caller), the resource permission on its entity, the
+   * change, all inside the audit event.
+   */
+  function statusRoute<
+    T extends {
+      entityRef: string;
+      status: string;
+      statusReason: string | null;
+    },
+    C,
+  >(route: {
+    thing: 'finding' | 'threat';
+    schema: z.ZodType<C>;
+    permission: ResourcePermission<'catalog-entity'>;
+    get: (id: string) => Promise<T>;
+    change: (
+      entity: Entity,
+      current: T,
+      change: C,
+      actor: string,
+    ) => Promise<T>;
+    /** What the audit event keeps of the changed item, besides entity, statuses and reason. */
+    meta: (changed: T) => JsonObject;
+  }) {
+    const { thing } = route;
+    router.post(
+      `/security/${thing}s/:id/status`,
+      jsonBody,
+      async (req, res) => {
+        const result = await auditedMutation(
+          context,
+          req,
+          {
+            eventId: `security-${thing}-status`,
+            meta: { [`${thing}Id`]: req.params.id, status: req.body?.status },
           },
-        };
+          async credentials => {
+            const id = parseRequest(idSchema, req.params.id, `${thing} id`);
+            const change = parseRequest(
+              route.schema,
+              req.body,
+              `${thing} status change`,
+            );
+            const current = await route.get(id);
+            const entity = await visibleEntityOf(
+              current.entityRef,
+              credentials,
+              `${
+                thing === 'finding' ? 'Finding' : 'Threat'
+              } '${id}' was not found`,
+            );
+            await access.authorizeEntity(credentials, route.permission, entity);
+            const changed = await route.change(
+              entity,
+              current,
+              change,
+              access.actorOf(credentials),
+            );
+            return {
+              result: changed,
+              meta: {
+                entityRef: changed.entityRef,
+                ...route.meta(changed),
+                from: current.status,
+                to: changed.status,
+                reason: changed.statusReason,
+              },
+            };
+          },
+        );
+        res.json({ [thing]: result });
       },
     );
-    res.json({ finding });
+  }
+
+  statusRoute({
+    thing: 'finding',
+    schema: findingStatusChangeSchema,
+    permission: devopsSecurityFindingUpdatePermission,
+    get: id => service.getFinding(id),
+    change: (...args) => service.changeFindingStatus(...args),
+    meta: f => ({ ruleId: f.ruleId, acceptedUntil: f.acceptedUntil }),
   });
 
-  router.post('/security/threats/:id/status', jsonBody, async (req, res) => {
-    const threat = await auditedMutation(
-      context,
-      req,
-      {
-        eventId: 'security-threat-status',
-        meta: { threatId: req.params.id, status: req.body?.status },
-      },
-      async credentials => {
-        const id = parseRequest(idSchema, req.params.id, 'threat id');
-        const change = parseRequest(
-          threatStatusChangeSchema,
-          req.body,
-          'threat status change',
-        );
-        const current = await service.getThreat(id);
-        const entity = await visibleEntityOf(
-          current.entityRef,
-          credentials,
-          `Threat '${id}' was not found`,
-        );
-        await access.authorizeEntity(
-          credentials,
-          devopsSecurityThreatUpdatePermission,
-          entity,
-        );
-        const result = await service.changeThreatStatus(
-          entity,
-          current,
-          change,
-          access.actorOf(credentials),
-        );
-        return {
-          result,
-          meta: {
-            entityRef: result.entityRef,
-            environment: result.environment,
-            type: result.type,
-            from: current.status,
-            to: result.status,
-            reason: result.statusReason,
-          },
-        };
-      },
-    );
-    res.json({ threat });
+  statusRoute({
+    thing: 'threat',
+    schema: threatStatusChangeSchema,
+    permission: devopsSecurityThreatUpdatePermission,
+    get: id => service.getThreat(id),
+    change: (...args) => service.changeThreatStatus(...args),
+    meta: t => ({ environment: t.environment, type: t.type }),
   });
 
   return router;

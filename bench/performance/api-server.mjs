@@ -9,6 +9,7 @@
 //
 // Usage: node api-server.mjs <bundle> <pg connection> <entities>
 import { createRequire } from 'node:module';
+import { backstageStandIns } from '../standins.mjs';
 
 const require = createRequire(import.meta.url);
 const [bundlePath, connection, entitiesArg] = process.argv.slice(2);
@@ -25,20 +26,11 @@ const {
 } = require(bundlePath);
 const { ConfigReader } = require('@backstage/config');
 const { stringifyEntityRef } = require('@backstage/catalog-model');
-const { AuthorizeResult } = require('@backstage/plugin-permission-common');
 const {
   MiddlewareFactory,
 } = require('@backstage/backend-defaults/rootHttpRouter');
 const express = require('express');
 const knexFactory = require('knex');
-
-const logger = {
-  error: (...a) => process.stderr.write(`error: ${a[0]}\n`),
-  warn: (...a) => process.stderr.write(`warn: ${a[0]}\n`),
-  info: () => {},
-  debug: () => {},
-  child: () => logger,
-};
 
 // The plugin's defaults, plus a Prometheus instance so that entities have a metrics source (the
 // summary names it; reads never call it).
@@ -87,33 +79,11 @@ for (let i = 1; i <= entityCount; i++) {
   entities.set(stringifyEntityRef(entity), entity);
 }
 
-const credentials = {
-  $$type: '@backstage/BackstageCredentials',
-  principal: { type: 'user', userEntityRef: 'user:default/bench' },
-};
-const httpAuth = {
-  credentials: async () => credentials,
-  issueUserCookie: async () => ({ expiresAt: new Date(Date.now() + 3600e3) }),
-};
-const permissions = {
-  authorize: async requests =>
-    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-  authorizeConditional: async requests =>
-    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-};
-const auditor = {
-  createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
-};
-const catalog = {
-  getEntityByRef: async ref =>
-    entities.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref)),
-};
+const { logger, httpAuth, permissions, auditor, auth, catalog, lifecycle } =
+  backstageStandIns(entities);
 
 await migrateToLatest(knex);
 // The plugin's own composition: the same area factories plugin.ts calls (tasks not scheduled).
-const auth = {
-  isPrincipal: (c, type) => c.principal.type === type,
-};
 const context = {
   config,
   logger,
@@ -121,7 +91,7 @@ const context = {
   auth,
   auditor,
   catalog,
-  lifecycle: { addShutdownHook: () => {}, addStartupHook: () => {} },
+  lifecycle,
   access: new EntityAccess({ auth, httpAuth, permissions, catalog }),
   allowedHosts: AllowedHosts.fromConfig(config),
 };

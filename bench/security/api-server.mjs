@@ -8,6 +8,7 @@
 // Prints `{"port": ...}` on stdout once listening.
 // Usage: node api-server.mjs <bundle> <pg connection> <entities>
 import { createRequire } from 'node:module';
+import { backstageStandIns } from '../standins.mjs';
 import { benchEntities } from './api-entities.mjs';
 
 const require = createRequire(import.meta.url);
@@ -27,20 +28,12 @@ const {
 } = require(bundlePath);
 const { ConfigReader } = require('@backstage/config');
 const { stringifyEntityRef } = require('@backstage/catalog-model');
-const { AuthorizeResult } = require('@backstage/plugin-permission-common');
 const {
   MiddlewareFactory,
 } = require('@backstage/backend-defaults/rootHttpRouter');
 const express = require('express');
 const knexFactory = require('knex');
 
-const logger = {
-  error: (...a) => process.stderr.write(`error: ${a[0]}\n`),
-  warn: (...a) => process.stderr.write(`warn: ${a[0]}\n`),
-  info: () => {},
-  debug: () => {},
-  child: () => logger,
-};
 const config = new ConfigReader({ backend: { baseUrl: 'http://localhost' } });
 // The default pool of a Backstage plugin database (knex's default: 2..10).
 const knex = knexFactory({
@@ -52,34 +45,8 @@ const knex = knexFactory({
 const entities = new Map(
   benchEntities(Number(entitiesArg)).map(e => [stringifyEntityRef(e), e]),
 );
-const credentials = {
-  $$type: '@backstage/BackstageCredentials',
-  principal: { type: 'user', userEntityRef: 'user:default/bench' },
-};
-const httpAuth = {
-  credentials: async () => credentials,
-  issueUserCookie: async () => ({ expiresAt: new Date(Date.now() + 3600e3) }),
-};
-const permissions = {
-  authorize: async requests =>
-    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-  authorizeConditional: async requests =>
-    requests.map(() => ({ result: AuthorizeResult.ALLOW })),
-};
-const auditor = {
-  createEvent: async () => ({ success: async () => {}, fail: async () => {} }),
-};
-const catalog = {
-  getEntityByRef: async ref =>
-    entities.get(typeof ref === 'string' ? ref : stringifyEntityRef(ref)),
-  getEntitiesByRefs: async ({ entityRefs }) => ({
-    items: entityRefs.map(ref => entities.get(ref)),
-  }),
-};
-const auth = {
-  isPrincipal: (c, type) => c.principal.type === type,
-  getOwnServiceCredentials: async () => credentials,
-};
+const { logger, httpAuth, permissions, auditor, auth, catalog, lifecycle } =
+  backstageStandIns(entities);
 
 await migrateToLatest(knex);
 const context = {
@@ -89,7 +56,7 @@ const context = {
   auth,
   auditor,
   catalog,
-  lifecycle: { addShutdownHook: () => {}, addStartupHook: () => {} },
+  lifecycle,
   access: new EntityAccess({ auth, httpAuth, permissions, catalog }),
   allowedHosts: AllowedHosts.fromConfig(config),
 };

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
 
 const require = createRequire(import.meta.url);
 
@@ -35,6 +36,68 @@ async function freePort() {
 }
 
 /**
+ * app-config.demo.yaml's deploy environments with ports of this run: each environment's public,
+ * canary and baseline port (the `command` provider's env and the canary analysis' metrics URLs)
+ * moved to free ones, production's public port the demo service's. Returns the environments and
+ * the hosts the backend must be allowed to request.
+ */
+export async function deployEnvironments(servicePort) {
+  const demo = parseYaml(
+    await readFile(join(root, 'app-config.demo.yaml'), 'utf8'),
+  );
+  const environments = structuredClone(demo.devops.deploys.environments);
+  const hosts = [];
+  const ports = { production: {} };
+  for (const environment of environments) {
+    const env = environment.command?.env ?? {};
+    const moved = new Map();
+    for (const key of [
+      'DEVOPS_DEMO_SERVICE_PORT',
+      'DEVOPS_DEMO_CANARY_PORT',
+      'DEVOPS_DEMO_BASELINE_PORT',
+    ]) {
+      if (!env[key]) continue;
+      const port =
+        environment.name === 'production' && key === 'DEVOPS_DEMO_SERVICE_PORT'
+          ? servicePort
+          : await freePort();
+      moved.set(env[key], String(port));
+      env[key] = String(port);
+      hosts.push(`localhost:${port}`);
+      if (environment.name === 'production') ports.production[key] = port;
+    }
+    for (const side of Object.values(environment.command?.metrics ?? {})) {
+      const url = new URL(side.metricsUrl);
+      url.port = moved.get(url.port) ?? url.port;
+      side.metricsUrl = url.toString();
+    }
+  }
+  return { environments, hosts, production: ports.production };
+}
+
+/**
+ * The catalog locations of app-config.yaml that allow Template entities (the DevOps templates of
+ * templates/), their file targets made absolute: the run's catalog locations replace
+ * app-config.yaml's list, so they are carried over from it.
+ */
+export async function templateLocations() {
+  const config = parseYaml(
+    await readFile(join(root, 'app-config.yaml'), 'utf8'),
+  );
+  // file targets are relative to the backend's working directory
+  const backendDir = join(root, 'packages/backend');
+  return (config.catalog?.locations ?? [])
+    .filter(location =>
+      (location.rules ?? []).some(rule => rule.allow?.includes('Template')),
+    )
+    .map(location =>
+      location.type === 'file'
+        ? { ...location, target: join(backendDir, location.target) }
+        : location,
+    );
+}
+
+/**
  * Polls `probe` every second until it returns a truthy value, which is returned. Fails after
  * `timeoutMs`, or as soon as `alive()` says the portal has exited.
  */
@@ -53,7 +116,9 @@ export async function waitFor(what, probe, { timeoutMs, alive = () => true }) {
     }
     if (Date.now() - start > timeoutMs) {
       throw new Error(
-        `timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}` +
+        `timed out after ${Math.round(
+          timeoutMs / 1000,
+        )} s waiting for ${what}` +
           (lastError ? ` (last error: ${lastError.message})` : ''),
       );
     }
@@ -88,6 +153,8 @@ export async function startPortal({ logFile }) {
     );
   }
   await writeFile(join(dir, 'entities.yaml'), entities);
+  const deploys = await deployEnvironments(servicePort);
+  const templates = await templateLocations();
   // Loaded last, on top of app-config.yaml and app-config.demo.yaml (YAML reads JSON).
   const config = {
     app: { baseUrl: frontendUrl },
@@ -104,11 +171,18 @@ export async function startPortal({ logFile }) {
           target: join(root, 'examples/org.yaml'),
           rules: [{ allow: ['User', 'Group'] }],
         },
+        // The software templates app-config.yaml registers (the list replaces its locations).
+        ...templates,
       ],
     },
     devops: {
-      // The demo service on this run's port is the one host the backend may request.
-      allowedHosts: [`localhost:${servicePort}`],
+      // The demo service on this run's ports (public, and the canary and baseline of each
+      // environment) are the hosts the backend may request.
+      allowedHosts: [
+        ...new Set([`localhost:${servicePort}`, ...deploys.hosts]),
+      ],
+      // The demo's deploy environments on this run's ports (the list replaces the demo's).
+      deploys: { environments: deploys.environments },
       performance: {
         // Two scrapes make the first sample: collect often so it exists soon after start-up.
         collection: { frequency: { seconds: 5 } },
@@ -124,6 +198,14 @@ export async function startPortal({ logFile }) {
     DEVOPS_DEMO_DATA_DIR: join(dir, 'sqlite'),
     DEVOPS_DEMO_CI_TOKEN: token,
     DEVOPS_DEMO_SERVICE_PORT: String(servicePort),
+    // The demo's deployments (app-config.demo.yaml's command provider, and demo-load.mjs, which
+    // brings production up): their state in this run's directory, on this run's ports.
+    DEVOPS_DEMO_ROOT: root,
+    DEVOPS_DEMO_DEPLOY_ROOT: join(dir, 'deploy'),
+    DEVOPS_DEMO_CANARY_PORT: String(deploys.production.DEVOPS_DEMO_CANARY_PORT),
+    DEVOPS_DEMO_BASELINE_PORT: String(
+      deploys.production.DEVOPS_DEMO_BASELINE_PORT,
+    ),
     NODE_ENV: 'development',
     ESBK_TSCONFIG_PATH: join(root, 'tsconfig.json'),
   };
@@ -144,6 +226,7 @@ export async function startPortal({ logFile }) {
     return child;
   };
   await mkdir(env.DEVOPS_DEMO_DATA_DIR, { recursive: true });
+  await mkdir(env.DEVOPS_DEMO_DEPLOY_ROOT, { recursive: true });
   const configArgs = [
     join(root, 'app-config.yaml'),
     join(root, 'app-config.demo.yaml'),

@@ -85,7 +85,9 @@ function packageOf(specifier) {
 function importedPackages(files, dir) {
   const found = new Map(); // package -> first file importing it
   const patterns = [
-    /\bfrom\s*['"]([^'"]+)['"]/g,
+    // `import … from '…'` and `export … from '…'`, over several lines; not the word "from" in a
+    // string ('to must be after from').
+    /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/gm,
     /\bimport\s*['"]([^'"]+)['"]/g,
     /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
     /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,

@@ -1,7 +1,12 @@
-// The demo's traffic: starts the demo service (examples/demo-service, instrumented with
-// prom-client) and keeps it under a light, varying load for as long as the portal runs, so the
-// Performance card shows live figures collected by the embedded scrape provider from
-// http://localhost:$DEVOPS_DEMO_SERVICE_PORT/metrics.
+// The demo's traffic: brings up the demo service (examples/demo-service, instrumented with
+// prom-client) as the portal's `command` provider deploys it in production
+// (examples/demo-service/deploy/deploy.mjs: instances behind a weighted proxy on
+// $DEVOPS_DEMO_SERVICE_PORT, the version deployed last, or 1.0.0 the first time), and keeps it
+// under a light, varying load for as long as the portal runs, so the Performance card shows live
+// figures collected by the embedded scrape provider from
+// http://localhost:$DEVOPS_DEMO_SERVICE_PORT/metrics (the proxy's). The load goes through the
+// proxy, so a canary gets its share of it. On exit it stops the instances and the proxy; the next
+// start brings the same version back.
 //
 // The load follows a slow wave between about 4 and 16 requests per second: mostly quotes (with
 // repeated orders that hit the service's quote cache) and stock look-ups, some invalid orders
@@ -13,8 +18,8 @@
 // sometimes password guessing against one real user (401s, then 429s once the service limits
 // that name). That is what the security area's authentication-failure detector looks for.
 // DEVOPS_DEMO_ATTACK_MINUTES (default 10-20) sets the minutes between attacks.
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,31 +29,40 @@ const port = Number(process.env.DEVOPS_DEMO_SERVICE_PORT ?? 7090);
 const base = `http://127.0.0.1:${port}`;
 const log = msg => console.log(`[demo-load] ${msg}`);
 
-// The demo's users, with passwords made up for this run.
-const users = Object.fromEntries(['alice', 'bob'].map(name => [name, randomBytes(12).toString('base64url')]));
+// The production environment of the demo deployment, as app-config.demo.yaml configures it.
+const deployDir = join(process.env.DEVOPS_DEMO_DEPLOY_ROOT ?? join(root, '.devops-data', 'deploy'), 'production');
+const deployEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  DEVOPS_DEMO_DEPLOY_DIR: deployDir,
+  DEVOPS_DEMO_SERVICE_PORT: String(port),
+  DEVOPS_DEMO_CANARY_PORT: process.env.DEVOPS_DEMO_CANARY_PORT ?? String(port + 1),
+  DEVOPS_DEMO_BASELINE_PORT: process.env.DEVOPS_DEMO_BASELINE_PORT ?? String(port + 2),
+  DEVOPS_VERSION: '1.0.0',
+};
+function deployAction(action) {
+  const result = spawnSync(process.execPath, [join(root, 'examples/demo-service/deploy/deploy.mjs'), action], {
+    env: deployEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) throw new Error(`deploy.mjs ${action} failed (${result.status ?? result.signal})`);
+}
 
-const service = spawn(process.execPath, ['src/server.js'], {
-  cwd: join(root, 'examples', 'demo-service'),
-  env: {
-    ...process.env,
-    PORT: String(port),
-    LOG_ERRORS: '0',
-    DEMO_USERS: Object.entries(users)
-      .map(([name, password]) => `${name}:${password}`)
-      .join(','),
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+deployAction('start');
+// The demo's users, with passwords made up once for this deployment (deploy.mjs gives them to
+// every instance it starts).
+const users = Object.fromEntries(
+  readFileSync(join(deployDir, 'users'), 'utf8')
+    .trim()
+    .split(',')
+    .map(pair => [pair.slice(0, pair.indexOf(':')), pair.slice(pair.indexOf(':') + 1)]),
+);
 const stop = () => {
-  service.kill();
+  deployAction('stop');
   process.exit(0);
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-service.on('exit', code => {
-  log(`demo service exited (${code}); stopping the load`);
-  process.exit(1);
-});
 
 const skus = ['widget', 'gadget', 'sprocket', 'flange', 'gizmo', 'doohickey'];
 const countries = ['DE', 'FR', 'SE', 'US'];
@@ -145,8 +159,27 @@ async function attacks() {
   }
 }
 
+/** Brings the deployment back if its proxy stopped (a crash, or `deploy.mjs stop` by hand). */
+async function watchProxy() {
+  for (;;) {
+    await sleep(30_000);
+    try {
+      if ((await fetch(`${base}/__proxy/health`)).ok) continue;
+    } catch {
+      // down
+    }
+    log('the demo proxy is down: starting the deployment again');
+    try {
+      deployAction('start');
+    } catch (error) {
+      log(error.message);
+    }
+  }
+}
+
 await waitForService();
 void attacks();
+void watchProxy();
 log(`demo service on ${base}, metrics at ${base}/metrics; sending a light load`);
 const start = Date.now();
 for (;;) {

@@ -3,7 +3,7 @@
 # (scripts/check-packages.mjs), generates a fresh Backstage app with the @backstage/create-app
 # release matching backstage.json, installs the tarballs into it, adds the backend plugin, the
 # Prometheus module and the frontend plugin, runs the app's `tsc`, starts its backend and checks
-# /api/devops/health, then uploads the demo service's LCOV report with a static token.
+# /api/devops/health (and the scaffolder module with it), then uploads the demo service's LCOV report with a static token.
 # Takes a while (45 minutes once on a busy 2-core machine, 18 of them in the app's `yarn install`).
 # Not part of the test command.
 # create-app fetches a yarn.lock seed from GitHub; where it cannot, the app resolves its own
@@ -47,7 +47,7 @@ yarn tsc || log "yarn tsc reports errors (above); building the packages anyway"
 if ! node scripts/check-packages.mjs --keep "$WORK/tarballs"; then
   log "the packages fail the checks above; trying them anyway"
 fi
-for p in devops devops-backend devops-common devops-node devops-backend-module-prometheus; do
+for p in devops devops-backend devops-common devops-node devops-backend-module-prometheus scaffolder-backend-module-devops; do
   [ -f "$WORK/tarballs/$p.tgz" ] || { log "no tarball for plugins/$p"; exit 1; }
 done
 
@@ -73,6 +73,7 @@ const pkgs = {
   '@devops-growth/backstage-plugin-devops-common': 'devops-common',
   '@devops-growth/backstage-plugin-devops-node': 'devops-node',
   '@devops-growth/backstage-plugin-devops-backend-module-prometheus': 'devops-backend-module-prometheus',
+  '@devops-growth/backstage-plugin-scaffolder-backend-module-devops': 'scaffolder-backend-module-devops',
 };
 const edit = (file, fn) => {
   const p = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -86,6 +87,7 @@ edit(`${app}/package.json`, p => {
 edit(`${app}/packages/backend/package.json`, p => {
   p.dependencies['@devops-growth/backstage-plugin-devops-backend'] = tgz('devops-backend');
   p.dependencies['@devops-growth/backstage-plugin-devops-backend-module-prometheus'] = tgz('devops-backend-module-prometheus');
+  p.dependencies['@devops-growth/backstage-plugin-scaffolder-backend-module-devops'] = tgz('scaffolder-backend-module-devops');
 });
 edit(`${app}/packages/app/package.json`, p => {
   p.dependencies['@devops-growth/backstage-plugin-devops'] = tgz('devops');
@@ -99,6 +101,9 @@ fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace(
 backend.add(import('@devops-growth/backstage-plugin-devops-backend'));
 backend.add(
   import('@devops-growth/backstage-plugin-devops-backend-module-prometheus'),
+);
+backend.add(
+  import('@devops-growth/backstage-plugin-scaffolder-backend-module-devops'),
 );
 
 backend.start();`,

@@ -1,5 +1,111 @@
 import { HumanDuration } from '@backstage/types';
 
+/**
+ * The settings of a deploy environment: `devops.deploys.defaults` for every environment, each key
+ * overridable in `devops.deploys.environments[]`.
+ */
+interface DevopsDeployEnvironmentConfig {
+  /** The deploy provider's id: `command` (built in) or a module's. Default: `command`. */
+  provider?: string;
+  /**
+   * How a version is put out: `rolling`, `blue-green` or `canary` (the provider must support it
+   * for the environment). Entities override it with `devops-growth.io/deploy-strategy`. Default:
+   * `rolling`.
+   */
+  strategy?: 'rolling' | 'blue-green' | 'canary';
+  /**
+   * Canary traffic weights in per cent: whole numbers 1-100, strictly ascending, ending at 100,
+   * at most 20, as a list or `'10,25,50,100'`. Entities override them with
+   * `devops-growth.io/canary-steps`. Default: [10, 25, 50, 100].
+   */
+  canarySteps?: number[] | string;
+  /** A phase running longer than this fails and the deploy rolls back. Default: 10 minutes. */
+  phaseTimeout?: HumanDuration | string;
+  /** How long the provider has to report the new version healthy. Default: 2 minutes. */
+  healthTimeout?: HumanDuration | string;
+  /** The automated canary analysis (also after a rolling replacement and before a blue-green switch). */
+  analysis?: {
+    /** How often canary and baseline are sampled within an interval. Default: 10 seconds. */
+    sampleEvery?: HumanDuration | string;
+    /** One analysis interval; its samples give one verdict. At least sampleEvery. Default: 1 minute. */
+    interval?: HumanDuration | string;
+    /** Wait after a traffic weight change before sampling. Default: 30 seconds (0 for none). */
+    stepPause?: HumanDuration | string;
+    /** Inconclusive intervals in a row after which the step fails (rolls back). 1-100, default 3. */
+    maxInconclusiveIntervals?: number;
+    /** Samples per side needed for a verdict. 2-10000, default 5. */
+    minSamples?: number;
+    /** Two-sided significance level of the Mann-Whitney U test, between 0 and 0.5. Default: 0.05. */
+    alpha?: number;
+    /** A canary error rate this many percentage points above the baseline is a regression. Default: 1. */
+    errorRateBandPoints?: number;
+    /** A canary P95 this many per cent above the baseline is a regression. Default: 20. */
+    latencyBandPercent?: number;
+    /**
+     * Guard rail: a canary error rate above this (per cent) fails on its own, whatever the
+     * baseline, when an exact one-sided binomial test at `alpha` says it is above by more than
+     * chance. Default: 5.
+     */
+    maxErrorRatePercent?: number;
+    /** Guard rail: a canary P95 above this (milliseconds) fails on its own. Default: none. */
+    maxP95Ms?: number;
+  };
+  /** The safety gates, evaluated in the dry run and when the deploy starts. */
+  gates?: {
+    /** The version must have succeeded in the previous environment of the chain. Default: true. */
+    promotionChain?: boolean;
+    /** The coverage area's quality gate must pass. Default: true. */
+    coverage?: boolean;
+    /** No critical finding past SLA and no open critical threat. Default: true. */
+    security?: boolean;
+    /** Every compliance framework of the entity scores at least this (per cent). Default: none. */
+    complianceMinimum?: number;
+    /**
+     * Freeze windows: a fixed period `{ name, start, end }` (ISO 8601 times with a zone) or a weekly
+     * one `{ name, days, from, to, timeZone }` (ISO weekdays 1 = Monday .. 7, `HH:MM`, an IANA zone,
+     * default UTC; `to` before `from` runs past midnight). Default: none.
+     */
+    freezeWindows?: Array<{
+      name: string;
+      start?: string;
+      end?: string;
+      days?: number[];
+      from?: string;
+      to?: string;
+      timeZone?: string;
+    }>;
+  };
+  /**
+   * The built-in `command` provider's block: the scripts that deploy, as argument arrays (no
+   * shell). `deploy` and `rollback` are needed for any strategy, `setWeight` for canary,
+   * `switchColour` for blue-green; the others are optional.
+   */
+  command?: {
+    /** Directory the commands run in; relative to the backend's working directory. */
+    workingDirectory?: string;
+    /** Time limit of one command; the phase's budget applies too. */
+    timeout?: HumanDuration | string;
+    /** Extra environment variables for every command (the DEVOPS_* deploy variables win). */
+    env?: { [name: string]: string };
+    deploy?: string[];
+    setWeight?: string[];
+    switchColour?: string[];
+    promote?: string[];
+    rollback?: string[];
+    abort?: string[];
+    /** Prints one JSON status on stdout; without it deploys interrupted by a restart roll back. */
+    status?: string[];
+    /** Prints the deployable versions, one a line, newest first; without it any version is accepted. */
+    versions?: string[];
+    teardown?: string[];
+    /** Where the canary and baseline metrics are scraped (both or none; hosts via devops.allowedHosts). */
+    metrics?: {
+      canary: { metricsUrl: string };
+      baseline: { metricsUrl: string };
+    };
+  };
+}
+
 export interface Config {
   /** Configuration of the DevOps Growth Engine plugins. */
   devops?: {
@@ -33,6 +139,65 @@ export interface Config {
      * key and the entry to add; a load test against one is refused with 400.
      */
     allowedHosts?: string[];
+    /** The deploys area: deploys, rollbacks, safety gates, canary analysis, DORA. */
+    deploys?: {
+      /** Environment names in promotion order. Default: [development, staging, production]. */
+      promotionChain?: string[];
+      /** The deploy engine of each backend replica. */
+      engine?: {
+        /** How often each replica looks for due deploys. Default: 2 seconds. */
+        pollInterval?: HumanDuration | string;
+        /** A replica's claim on a deploy lasts this long unless renewed (at a third of it). Default: 30 seconds. */
+        lease?: HumanDuration | string;
+        /** Provider output lines kept per deploy. Default: 2000. */
+        maxLogLines?: number;
+      };
+      /** The window before and after a deploy compared for its performance impact. Default: 15 minutes. */
+      impactWindow?: HumanDuration | string;
+      /**
+       * Per-entity environments (previews) created through the API or the
+       * `devops:environment:create` scaffolder action.
+       */
+      previews?: {
+        /**
+         * The configured environments a per-entity environment may be based on (it uses the base's
+         * provider, provider block, strategy, analysis and gates). Default: the first environment
+         * of the promotion chain.
+         */
+        basedOn?: string[];
+        /** The base when a request names none. Default: the first of `basedOn`. */
+        defaultBasedOn?: string;
+        /** The longest time to live a request may ask for. Default: 30 days. */
+        maxTimeToLive?: HumanDuration | string;
+        /** Live per-entity environments an entity may have at once. Default: 10. */
+        maxPerEntity?: number;
+        /** How often the teardown task looks for expired and deleted environments. Default: 1 minute. */
+        teardownFrequency?: HumanDuration | string;
+        /** Wait after a failed teardown, doubled after each further failure. Default: 1 minute. */
+        teardownRetry?: HumanDuration | string;
+        /** The longest wait between teardown attempts; attempts never stop. Default: 1 hour. */
+        teardownMaxRetry?: HumanDuration | string;
+      };
+      /** The drift sweep: what each environment should run against what its provider reports. */
+      drift?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** How often the sweep runs. Default: 10 minutes. */
+        frequency?: HumanDuration | string;
+      };
+      /** Settings for every environment; each key can be overridden per environment. */
+      defaults?: DevopsDeployEnvironmentConfig;
+      /**
+       * The environments. Default: the promotion chain's names with the defaults. When given, every
+       * name of the promotion chain must be one of them.
+       */
+      environments?: Array<
+        DevopsDeployEnvironmentConfig & {
+          /** 1-63 letters, digits, dots, dashes or underscores. */
+          name: string;
+        }
+      >;
+    };
     /** The coverage & tests area. */
     coverage?: {
       /** The coverage quality gate. Entities override it with `devops-growth.io/coverage-gate`. */

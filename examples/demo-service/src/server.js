@@ -13,9 +13,9 @@ const { QuoteCache } = require('./quoteCache');
  * route and status code, served at GET /metrics. This is what the DevOps Growth Engine's
  * embedded scrape provider (and a real Prometheus) reads.
  */
-function createMetrics() {
+function createMetrics(options = {}) {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  if (options.processMetrics !== false) client.collectDefaultMetrics({ register: registry });
   const duration = new client.Histogram({
     name: 'http_request_duration_seconds',
     help: 'Duration of HTTP requests in seconds',
@@ -40,6 +40,15 @@ async function stockLevel(sku, failureRate) {
   let hash = 0;
   for (const ch of String(sku)) hash = (hash * 31 + ch.charCodeAt(0)) % 997;
   return hash;
+}
+
+/**
+ * How a release behaves: the demo's deliberately bad versions (named `*-bad`, for example
+ * `1.3.0-bad`) fail about 8% of requests with a 500 and answer about 150 ms slower, so that the
+ * portal's canary analysis has a regression to catch. Every other version behaves normally.
+ */
+function releaseBehaviour(version) {
+  return /-bad$/.test(version ?? '') ? { errorRate: 0.08, extraLatencyMs: 150 } : { errorRate: 0, extraLatencyMs: 0 };
 }
 
 const ROUTES = new Set(['/healthz', '/stock', '/quote', '/login']);
@@ -78,6 +87,7 @@ function createServer(options = {}) {
   const { registry, duration } = options.metrics ?? createMetrics();
   const failureRate = options.warehouseFailureRate ?? 0;
   const login = new LoginService({ users: options.users ?? {}, ...options.login });
+  const release = releaseBehaviour(options.version);
   const evictions = setInterval(() => login.evictExpired(), 60_000);
   evictions.unref();
 
@@ -94,6 +104,8 @@ function createServer(options = {}) {
       res.end(text);
       return false;
     }
+    if (release.extraLatencyMs > 0) await sleep(release.extraLatencyMs * (0.8 + 0.4 * Math.random()));
+    if (Math.random() < release.errorRate) throw new Error(`version ${options.version} failed the request`);
     if (req.method === 'GET' && url.pathname === '/stock') {
       const sku = url.searchParams.get('sku');
       if (!sku) {
@@ -172,6 +184,7 @@ function createServer(options = {}) {
   }
 
   const server = http.createServer((req, res) => {
+    if (options.version) res.setHeader('x-demo-version', options.version);
     const stop = duration.startTimer({ method: req.method });
     const route = ROUTES.has(req.url.split('?')[0]) ? req.url.split('?')[0] : 'unmatched';
     handle(req, res).then(
@@ -198,9 +211,10 @@ if (require.main === module) {
   const warehouseFailureRate = Number(process.env.WAREHOUSE_FAILURE_RATE ?? 0.01);
   const logErrors = process.env.LOG_ERRORS !== '0';
   const users = parseUsers(process.env.DEMO_USERS);
-  createServer({ warehouseFailureRate, logErrors, users }).listen(port, () =>
-    console.log(`demo-service listening on ${port}`),
+  const version = process.env.DEMO_VERSION || undefined;
+  createServer({ warehouseFailureRate, logErrors, users, version }).listen(port, () =>
+    console.log(`demo-service ${version ?? ''} listening on ${port}`),
   );
 }
 
-module.exports = { createServer, createMetrics, parseUsers };
+module.exports = { createServer, createMetrics, parseUsers, releaseBehaviour, ROUTES };

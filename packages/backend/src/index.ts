@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { devopsLocalRepositoriesUrlReader } from '@devops-growth/backstage-plugin-scaffolder-backend-module-devops';
 
 const backend = createBackend();
 
@@ -18,6 +19,14 @@ backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// devops:deploy, devops:rollback, devops:environment:create/delete, called on behalf of the
+// user running the template
+backend.add(
+  import('@devops-growth/backstage-plugin-scaffolder-backend-module-devops'),
+);
+// file:// URLs inside scaffolder.devops.localRepositories.directory, where devops:publish:local
+// publishes, for every plugin's UrlReader (catalog:register reads catalog-info.yaml there)
+backend.add(devopsLocalRepositoriesUrlReader);
 
 // auth plugin
 backend.add(import('@backstage/plugin-auth-backend'));

@@ -3,11 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { devopsPermissions } from '@devops-growth/backstage-plugin-devops-common';
 import {
   ComplianceCheck,
   ComplianceFramework,
+  DeployProvider,
   devopsComplianceExtensionPoint,
+  devopsDeployProvidersExtensionPoint,
   devopsMetricsProvidersExtensionPoint,
   devopsReportParsersExtensionPoint,
   MetricsProvider,
@@ -15,6 +18,9 @@ import {
   ReportParser,
 } from '@devops-growth/backstage-plugin-devops-node';
 import { createCoverageArea } from './areas/coverage';
+import { createDeploysArea } from './areas/deploys';
+import { createDeployFactsReader } from './areas/deploys/complianceFacts';
+import { readDeploySettings } from './areas/deploys/settings';
 import { createPerformanceArea } from './areas/performance';
 import { createSecurityArea } from './areas/security';
 import { AreaContext } from './areas/types';
@@ -58,6 +64,13 @@ export const devopsPlugin = createBackendPlugin({
       },
     });
 
+    const moduleDeployProviders: DeployProvider[] = [];
+    env.registerExtensionPoint(devopsDeployProvidersExtensionPoint, {
+      addProvider(...providers) {
+        moduleDeployProviders.push(...providers);
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -72,6 +85,7 @@ export const devopsPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { config, scheduler, httpRouter } = deps;
@@ -95,15 +109,31 @@ export const devopsPlugin = createBackendPlugin({
           performance: performance.service,
           moduleFrameworks,
           moduleChecks,
+          // Compliance checks read the deploy history (gated production deploys, a tested
+          // rollback) straight from the deploys tables' read-only queries.
+          deploys: createDeployFactsReader({
+            knex: context.knex,
+            settings: readDeploySettings(config),
+          }),
         });
-        const areas = [coverage, performance, security];
+        const deploys = createDeploysArea(context, {
+          coverage: coverage.service,
+          security: security.service,
+          performance: performance.service,
+          moduleProviders: moduleDeployProviders,
+          signals: deps.signals,
+        });
+        const areas = [coverage, performance, security, deploys];
         for (const area of areas) {
           for (const task of area.tasks) {
             await task.schedule(scheduler);
           }
         }
 
-        deps.permissionsRegistry.addPermissions(devopsPermissions);
+        deps.permissionsRegistry.addPermissions([
+          ...devopsPermissions,
+          ...areas.flatMap(area => area.permissions ?? []),
+        ]);
         const reports = createReportsRouter(context, {
           parsers,
           sinks: areas.flatMap(area => area.reportSinks ?? []),

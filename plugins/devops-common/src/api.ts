@@ -42,7 +42,7 @@ export type RecommendationPriority = 'high' | 'medium' | 'low';
 export interface Recommendation {
   /** Stable identifier of the rule, for example `coverage.below-gate`. */
   id: string;
-  area: 'coverage' | 'tests' | 'performance' | 'security';
+  area: 'coverage' | 'tests' | 'performance' | 'security' | 'deploy';
   priority: RecommendationPriority;
   title: string;
   description: string;

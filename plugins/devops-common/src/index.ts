@@ -12,3 +12,6 @@ export * from './performanceTargets';
 export * from './text';
 export * from './security';
 export * from './securityAnnotations';
+export * from './deploys';
+export * from './deployAnnotations';
+export * from './environments';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Recommendation } from './api';
-import { findControlCharacter } from './text';
+import { reasonSchema } from './text';
 
 /** Severity of a finding or threat, most severe first. @public */
 export const SECURITY_SEVERITIES = [
@@ -384,16 +384,6 @@ export interface SecurityScanReceipt {
   /** Security-event reports: threats opened or extended. */
   threats?: { opened: number; updated: number };
 }
-
-const reasonSchema = z
-  .string()
-  .trim()
-  .min(1, 'reason must not be empty')
-  .max(1000, 'reason must be at most 1000 characters')
-  .refine(
-    s => !findControlCharacter(s, { multiline: true }),
-    'reason must not contain control characters other than tab and line feed',
-  );
 
 /**
  * Body of `POST /api/devops/security/findings/:id/status`: accept the risk (reason, expiry in the

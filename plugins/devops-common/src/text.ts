@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one rule for control characters, shared by the request schemas, the report ingestion and
  * the card's forms: C0 control characters and DEL are refused; tab and line feed only where the
@@ -34,3 +36,18 @@ export function findControlCharacter(
   const match = pattern.exec(text);
   return match ? { index: match.index, char: match[0] } : undefined;
 }
+
+/**
+ * A reason a user gives for a change (accepting a risk, overriding a gate, rolling back): 1 to
+ * 1000 characters after trimming, tab and line feed allowed, other control characters refused.
+ * @public
+ */
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, 'reason must not be empty')
+  .max(1000, 'reason must be at most 1000 characters')
+  .refine(
+    s => !findControlCharacter(s, { multiline: true }),
+    'reason must not contain control characters other than tab and line feed',
+  );

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import {
+  formatByteSize,
   readOptionalByteSize,
   readOptionalDuration,
   readOptionalEnum,
@@ -38,6 +39,15 @@ describe('config readers', () => {
       }),
     ).toThrow(
       'Invalid config at devops.d: expected a duration of at least {"hours":1}, got "30m"',
+    );
+  });
+
+  it('writes byte sizes in the units it reads', () => {
+    expect(formatByteSize(1536 * 1024 + 56)).toBe('1.5 MB');
+    expect(formatByteSize(100 * 1024 * 1024)).toBe('100 MB');
+    expect(formatByteSize(80)).toBe('80 B');
+    expect(readOptionalByteSize(config({ s: '100 MB' }), 'devops.s', 1)).toBe(
+      100 * 1024 * 1024,
     );
   });
 

@@ -74,6 +74,14 @@ export function readOptionalDurationMs(
 }
 
 /**
+ * A byte size for a message, in the units {@link readOptionalByteSize} reads: `1.5 MB`, `80 B`.
+ * @public
+ */
+export function formatByteSize(size: number): string {
+  return bytes.format(size, { unitSeparator: ' ' }) ?? `${size} B`;
+}
+
+/**
  * An optional byte size: a number of bytes or a size such as `64mb`, `512kb`, `1.5gb`
  * (the `bytes` package's syntax, as Express's body limits).
  * @public

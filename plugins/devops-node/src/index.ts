@@ -1,6 +1,6 @@
 /**
  * Extension points of the DevOps Growth Engine backend: report parsers and metrics providers
- * (and, with later modules, deploy providers).
+ * and deploy providers.
  *
  * @packageDocumentation
  */
@@ -8,3 +8,4 @@ export * from './parsers';
 export * from './metrics';
 export * from './config';
 export * from './compliance';
+export * from './deploys';

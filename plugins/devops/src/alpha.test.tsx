@@ -1,9 +1,13 @@
 import { screen, waitFor } from '@testing-library/react';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
 import { discoveryApiRef } from '@backstage/frontend-plugin-api';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { mockApis } from '@backstage/test-utils';
 import { devopsApiRef } from './api';
 import { makeEntity, mockDevopsApi } from './__fixtures__/coverageSummary';
@@ -14,6 +18,7 @@ const performanceCard = devopsPlugin.getExtension(
   'entity-card:devops/performance',
 );
 const securityCard = devopsPlugin.getExtension('entity-card:devops/security');
+const deploysCard = devopsPlugin.getExtension('entity-card:devops/deploys');
 const devopsContent = devopsPlugin.getExtension('entity-content:devops');
 const summaryCard = devopsPlugin.getExtension('entity-card:devops/summary');
 
@@ -26,12 +31,32 @@ function enabling(...ids: string[]) {
 }
 
 describe('devops plugin (new frontend system)', () => {
+  it.each([
+    ['environment-picker', 'DevopsEnvironmentPicker'],
+    ['version-picker', 'DevopsVersionPicker'],
+    ['deploy-gates', 'DevopsDeployGates'],
+  ] as const)(
+    'provides the scaffolder field scaffolder-form-field:devops/%s as ui:field %s',
+    async (name, fieldName) => {
+      const extension = devopsPlugin.getExtension(
+        `scaffolder-form-field:devops/${name}`,
+      );
+      const load = createExtensionTester(extension).get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      );
+      // a FormField is opaque; its instance carries the options given to createFormField
+      const field = (await load()) as unknown as { name: string };
+      expect(field.name).toBe(fieldName);
+    },
+  );
+
   it('has the plugin id, the API, the card and the tab', () => {
     expect(devopsPlugin.pluginId).toBe('devops');
     expect(devopsPlugin.getExtension('api:devops')).toBeDefined();
     expect(coverageCard).toBeDefined();
     expect(performanceCard).toBeDefined();
     expect(securityCard).toBeDefined();
+    expect(deploysCard).toBeDefined();
     expect(devopsContent).toBeDefined();
     expect(summaryCard).toBeDefined();
   });
@@ -95,10 +120,7 @@ describe('devops plugin (new frontend system)', () => {
 
   it.each([
     ['without the annotation', makeEntity()],
-    [
-      'whose annotation enables neither coverage, performance nor security',
-      makeEntity('deploy'),
-    ],
+    ['whose annotation enables no area it knows', makeEntity('tracing')],
   ])('leaves the card and the tab out for an entity %s', async (_, entity) => {
     const devopsApi = mockDevopsApi();
 
@@ -108,12 +130,14 @@ describe('devops plugin (new frontend system)', () => {
         coverageCard,
         performanceCard,
         securityCard,
+        deploysCard,
         devopsContent,
       ],
       config: enabling(
         'entity-card:devops/coverage',
         'entity-card:devops/performance',
         'entity-card:devops/security',
+        'entity-card:devops/deploys',
       ),
       apis: [
         [devopsApiRef, devopsApi],
@@ -127,6 +151,47 @@ describe('devops plugin (new frontend system)', () => {
     expect(screen.queryByText('Coverage & tests')).not.toBeInTheDocument();
     expect(devopsApi.getCoverageSummary).not.toHaveBeenCalled();
     expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
+    expect(devopsApi.getSecuritySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getDeploysSummary).not.toHaveBeenCalled();
+  });
+
+  it('renders the deploys card for an entity whose annotation enables deploy, with the entity as the permission resource', async () => {
+    const devopsApi = mockDevopsApi();
+    const authorize = jest.fn(() => AuthorizeResult.ALLOW);
+
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: makeEntity('deploy') }),
+        deploysCard,
+        securityCard,
+      ],
+      config: enabling(
+        'entity-card:devops/deploys',
+        'entity-card:devops/security',
+      ),
+      apis: [
+        [devopsApiRef, devopsApi],
+        [discoveryApiRef, mockApis.discovery()],
+        [permissionApiRef, mockApis.permission({ authorize })],
+      ],
+    });
+
+    expect(
+      await screen.findByRole('table', { name: 'Environments' }),
+    ).toHaveTextContent('1.4.2');
+    expect(devopsApi.getDeploysSummary).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'payments',
+    });
+    await waitFor(() =>
+      expect(authorize).toHaveBeenCalledWith(
+        expect.objectContaining({
+          permission: expect.objectContaining({ name: 'devops.deploy.create' }),
+          resourceRef: 'component:default/payments',
+        }),
+      ),
+    );
     expect(devopsApi.getSecuritySummary).not.toHaveBeenCalled();
   });
 

@@ -8,10 +8,12 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { DevopsClient, devopsApiRef } from './api';
 import {
   isDevopsContentAvailable,
   isDevopsCoverageAvailable,
+  isDevopsDeploysAvailable,
   isDevopsPerformanceAvailable,
   isDevopsSecurityAvailable,
   isDevopsSummaryAvailable,
@@ -89,6 +91,21 @@ const devopsSecurityEntityCard = EntityCardBlueprint.make({
   },
 });
 
+/**
+ * The full "Deploys" card, for entities whose monitoring annotation enables `deploy`. The DevOps
+ * tab shows it; as an overview card it is disabled by default.
+ */
+const devopsDeploysEntityCard = EntityCardBlueprint.make({
+  name: 'deploys',
+  disabled: true,
+  params: {
+    type: 'content',
+    filter: isDevopsDeploysAvailable,
+    loader: () =>
+      import('./components/DeploysCard').then(m => <m.DevopsDeploysCard />),
+  },
+});
+
 /** The DevOps tab of the entity page, for entities that enable any area it shows. */
 const devopsEntityContent = EntityContentBlueprint.make({
   params: {
@@ -101,11 +118,47 @@ const devopsEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The scaffolder fields (`scaffolder-form-field:devops/<name>`), attached to the scaffolder's
+ * form fields API: templates use them as `ui:field: DevopsEnvironmentPicker`,
+ * `DevopsVersionPicker` and `DevopsDeployGates`.
+ */
+const devopsEnvironmentPickerField = FormFieldBlueprint.make({
+  name: 'environment-picker',
+  params: {
+    field: () =>
+      import('./components/ScaffolderFields/formFields').then(
+        m => m.environmentPickerFormField,
+      ),
+  },
+});
+
+const devopsVersionPickerField = FormFieldBlueprint.make({
+  name: 'version-picker',
+  params: {
+    field: () =>
+      import('./components/ScaffolderFields/formFields').then(
+        m => m.versionPickerFormField,
+      ),
+  },
+});
+
+const devopsDeployGatesField = FormFieldBlueprint.make({
+  name: 'deploy-gates',
+  params: {
+    field: () =>
+      import('./components/ScaffolderFields/formFields').then(
+        m => m.deployGatesFormField,
+      ),
+  },
+});
+
+/**
  * The DevOps plugin for the new frontend system: the API (`api:devops`), the DevOps tab
  * (`entity-content:devops`), the overview's summary card (`entity-card:devops/summary`) and the
- * full "Performance", "Security" and "Coverage & tests" cards (`entity-card:devops/performance`,
- * `entity-card:devops/security`, `entity-card:devops/coverage`, disabled by default: the tab
- * shows them).
+ * full "Deploys", "Performance", "Security" and "Coverage & tests" cards
+ * (`entity-card:devops/deploys`, `entity-card:devops/performance`, `entity-card:devops/security`,
+ * `entity-card:devops/coverage`, disabled by default: the tab shows them), and the scaffolder fields
+ * `scaffolder-form-field:devops/environment-picker`, `.../version-picker` and `.../deploy-gates`.
  *
  * @alpha
  */
@@ -116,10 +169,14 @@ const devopsPlugin = createFrontendPlugin({
   extensions: [
     devopsApi,
     devopsSummaryEntityCard,
+    devopsDeploysEntityCard,
     devopsPerformanceEntityCard,
     devopsSecurityEntityCard,
     devopsCoverageEntityCard,
     devopsEntityContent,
+    devopsEnvironmentPickerField,
+    devopsVersionPickerField,
+    devopsDeployGatesField,
   ],
 });
 

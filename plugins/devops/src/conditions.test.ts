@@ -61,7 +61,7 @@ describe('isDevopsContentAvailable', () => {
     ['coverage', true],
     ['security', true],
     ['enabled', true],
-    ['deploy', false],
+    ['deploy', true],
     ['', false],
   ])('is %p -> %p', (monitoring, expected) => {
     expect(isDevopsContentAvailable(makeEntity(monitoring))).toBe(expected);

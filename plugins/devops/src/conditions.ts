@@ -35,13 +35,25 @@ export function isDevopsSecurityAvailable(entity: Entity): boolean {
 }
 
 /**
- * True when the entity enables at least one area the DevOps tab shows (performance, security or
- * coverage): the filter of the DevOps tab.
+ * True when the entity's `devops-growth.io/monitoring` annotation enables the `deploy` area
+ * (`deploy`, a list containing it, or `enabled`). Use it to show the "Deploys" card only where it
+ * has something to say.
+ *
+ * @public
+ */
+export function isDevopsDeploysAvailable(entity: Entity): boolean {
+  return isDevopsAreaEnabled(entity, 'deploy');
+}
+
+/**
+ * True when the entity enables at least one area the DevOps tab shows (deploy, performance,
+ * security or coverage): the filter of the DevOps tab.
  *
  * @public
  */
 export function isDevopsContentAvailable(entity: Entity): boolean {
   return (
+    isDevopsDeploysAvailable(entity) ||
     isDevopsPerformanceAvailable(entity) ||
     isDevopsSecurityAvailable(entity) ||
     isDevopsCoverageAvailable(entity)

@@ -1,7 +1,12 @@
+import { ReactNode } from 'react';
 import { screen, within } from '@testing-library/react';
 import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  ScaffolderFieldExtensions,
+  useCustomFieldExtensions,
+} from '@backstage/plugin-scaffolder-react';
 import {
   mockApis,
   renderInTestApp,
@@ -14,13 +19,54 @@ import {
   devopsPlugin,
   EntityDevopsContent,
   EntityDevopsCoverageCard,
+  EntityDevopsDeploysCard,
   EntityDevopsPerformanceCard,
   EntityDevopsSecurityCard,
   EntityDevopsSummaryCard,
 } from './plugin';
 import * as publicApi from './index';
 
+/** The names of the field extensions the scaffolder finds in its outlet. */
+function FieldNames(props: { outlet: ReactNode }) {
+  const fields = useCustomFieldExtensions(props.outlet);
+  return (
+    <ul aria-label="Field extensions">
+      {fields.map(field => (
+        <li key={field.name}>{field.name}</li>
+      ))}
+    </ul>
+  );
+}
+
 describe('devops plugin (legacy frontend system)', () => {
+  it('provides the scaffolder fields under the names templates use, from the package entry', async () => {
+    const {
+      DevopsEnvironmentPickerFieldExtension,
+      DevopsVersionPickerFieldExtension,
+      DevopsDeployGatesFieldExtension,
+    } = publicApi;
+    await renderInTestApp(
+      <FieldNames
+        outlet={
+          <ScaffolderFieldExtensions>
+            <DevopsEnvironmentPickerFieldExtension />
+            <DevopsVersionPickerFieldExtension />
+            <DevopsDeployGatesFieldExtension />
+          </ScaffolderFieldExtensions>
+        }
+      />,
+    );
+
+    const names = within(
+      screen.getByRole('list', { name: 'Field extensions' }),
+    ).getAllByRole('listitem');
+    expect(names.map(li => li.textContent)).toEqual([
+      'DevopsEnvironmentPicker',
+      'DevopsVersionPicker',
+      'DevopsDeployGates',
+    ]);
+  });
+
   it('is the devops plugin and provides the DevOps API', () => {
     expect(devopsPlugin.getId()).toBe('devops');
     expect([...devopsPlugin.getApis()].map(factory => factory.api.id)).toEqual([
@@ -97,6 +143,28 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
   });
 
+  it.each([
+    ['EntityDevopsDeploysCard', EntityDevopsDeploysCard],
+    ['EntityDevopsContent', EntityDevopsContent],
+  ])('%s renders the deploys card', async (_, Component) => {
+    const devopsApi = mockDevopsApi();
+
+    await renderCard(<Component />, makeEntity('deploy'), devopsApi);
+
+    expect(
+      await screen.findByRole('table', { name: 'Environments' }),
+    ).toHaveTextContent('1.4.2');
+    expect(screen.queryByText('Security')).not.toBeInTheDocument();
+    expect(devopsApi.getSecuritySummary).not.toHaveBeenCalled();
+    expect(devopsApi.getPerformanceSummary).not.toHaveBeenCalled();
+    expect(publicApi.EntityDevopsDeploysCard).toBe(EntityDevopsDeploysCard);
+    expect(publicApi.isDevopsDeploysAvailable(makeEntity('deploy'))).toBe(true);
+    expect(publicApi.isDevopsDeploysAvailable(makeEntity('security'))).toBe(
+      false,
+    );
+    expect(publicApi.isDevopsContentAvailable(makeEntity('deploy'))).toBe(true);
+  });
+
   it('shows every card on the tab for an entity enabling every area', async () => {
     const devopsApi = mockDevopsApi();
 
@@ -119,6 +187,9 @@ describe('devops plugin (legacy frontend system)', () => {
     expect(
       await screen.findByRole('group', { name: 'SOC 2 score' }),
     ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Environments' }),
+    ).toBeInTheDocument();
   });
 
   it('EntityDevopsSummaryCard shows a row per enabled area, each loaded on its own, and links to the tab', async () => {
@@ -133,8 +204,11 @@ describe('devops plugin (legacy frontend system)', () => {
     );
 
     const table = await screen.findByRole('table', { name: 'DevOps areas' });
-    const [, performance, security, coverage] =
+    const [, deploys, performance, security, coverage] =
       within(table).getAllByRole('row');
+    expect(deploys).toHaveTextContent('Deploys');
+    expect(deploys).toHaveTextContent('Last deploy succeeded');
+    expect(deploys).toHaveTextContent('production 1.4.2');
     expect(performance).toHaveTextContent('Performance');
     expect(performance).toHaveTextContent('2 targets breached');
     expect(performance).toHaveTextContent('P95 180 ms');

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { Permission } from '@backstage/plugin-permission-common';
 import express from 'express';
 import { Knex } from 'knex';
 import { AllowedHosts } from '../egress/AllowedHosts';
@@ -40,4 +41,6 @@ export interface DevopsAreaParts {
   tasks: AreaTask[];
   /** The report kinds the area stores, if it takes reports through `POST /reports`. */
   reportSinks?: ReportSink[];
+  /** Permissions the area declares from its config (the per-environment deploy permissions). */
+  permissions?: Permission[];
 }

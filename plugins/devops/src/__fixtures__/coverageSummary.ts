@@ -5,6 +5,7 @@ import {
   ReportSummary,
 } from '@devops-growth/backstage-plugin-devops-common';
 import { DevopsApi } from '../api';
+import { deployApiMocks } from './deploysSummary';
 import { makePerformanceSummary } from './performanceSummary';
 import { makeComplianceDetail, makeSecuritySummary } from './securitySummary';
 
@@ -261,5 +262,6 @@ export function mockDevopsApi(
           throw new Error('updateThreatStatus not expected');
         }),
     ),
+    ...deployApiMocks(overrides),
   };
 }

@@ -11,6 +11,16 @@ import {
   PerformanceTargetKey,
   PerformanceWindow,
   CoverageSummary,
+  CreateEnvironmentRequest,
+  Deploy,
+  DeployDetail,
+  DeployDryRun,
+  DeployMarker,
+  DeployRequest,
+  DeploysSummary,
+  EntityEnvironment,
+  PromoteRequest,
+  RollbackRequest,
   SecurityFinding,
   SecuritySeverity,
   SecuritySummary,
@@ -117,6 +127,64 @@ export interface SecurityFindingsPage {
 }
 
 /**
+ * A page of an entity's deploys, newest first, and how many match in all.
+ *
+ * @public
+ */
+export interface DeployHistoryPage {
+  items: Deploy[];
+  total: number;
+}
+
+/**
+ * Which deploys of an entity to list. Every field is optional; the backend applies its defaults
+ * and bounds (every environment, first page).
+ *
+ * @public
+ */
+export interface DeployHistoryOptions {
+  environment?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The versions a deploy or a rollback of an environment may choose from.
+ *
+ * @public
+ */
+export interface DeployVersions {
+  environment: string;
+  /** What the provider can deploy; `null` when it cannot list versions (any valid version goes). */
+  available: string[] | null;
+  /** Versions that succeeded in the environment, newest first: the rollback targets. */
+  succeeded: Array<{ version: string; deployId: string; at: string }>;
+}
+
+/**
+ * A gate dry run: the body of the deploy, promote or rollback it previews (a rollback's reason is
+ * optional here). Nothing is stored.
+ *
+ * @public
+ */
+export type DeployDryRunRequest =
+  | ({ action: 'deploy' } & DeployRequest)
+  | ({ action: 'promote' } & PromoteRequest)
+  | ({ action: 'rollback' } & Omit<RollbackRequest, 'reason'> & {
+        reason?: string;
+      });
+
+/**
+ * Which per-entity environments to list: by default the active and tearing-down ones; with `all`,
+ * the torn-down ones too (their history).
+ *
+ * @public
+ */
+export interface EntityEnvironmentsOptions {
+  all?: boolean;
+}
+
+/**
  * Client side of the DevOps backend (`/api/devops`).
  *
  * @public
@@ -198,6 +266,86 @@ export interface DevopsApi {
     threatId: string,
     change: ThreatStatusChange,
   ): Promise<{ threat: SecurityThreat }>;
+
+  /** Everything the "Deploys" card shows for one entity. */
+  getDeploysSummary(entityRef: CompoundEntityRef): Promise<DeploysSummary>;
+
+  /** A page of the entity's deploys, newest first. */
+  getDeployHistory(
+    entityRef: CompoundEntityRef,
+    options?: DeployHistoryOptions,
+  ): Promise<DeployHistoryPage>;
+
+  /** The versions a deploy to or a rollback of `environment` may choose from. */
+  getDeployVersions(
+    entityRef: CompoundEntityRef,
+    environment: string,
+  ): Promise<DeployVersions>;
+
+  /** The entity's deploys between `from` and `to`, for the markers on the performance charts. */
+  getDeployMarkers(
+    entityRef: CompoundEntityRef,
+    range: { from: Date; to: Date },
+  ): Promise<{ markers: DeployMarker[] }>;
+
+  /** The gates a deploy, promotion or rollback would meet, without starting anything. */
+  dryRunDeploy(
+    entityRef: CompoundEntityRef,
+    request: DeployDryRunRequest,
+  ): Promise<DeployDryRun>;
+
+  /** Starts a deploy (permission `devops.deploy.create` on the entity). */
+  startDeploy(
+    entityRef: CompoundEntityRef,
+    request: DeployRequest,
+  ): Promise<Deploy>;
+
+  /**
+   * Deploys to an environment the version its previous environment of the chain runs (permission
+   * `devops.deploy.promote` on the entity).
+   */
+  promoteDeploy(
+    entityRef: CompoundEntityRef,
+    request: PromoteRequest,
+  ): Promise<Deploy>;
+
+  /** Rolls an environment back (permission `devops.deploy.rollback` on the entity). */
+  rollbackDeploy(
+    entityRef: CompoundEntityRef,
+    request: RollbackRequest,
+  ): Promise<Deploy>;
+
+  /** One deploy with its events. */
+  getDeploy(deployId: string): Promise<DeployDetail>;
+
+  /** Aborts a deploy in flight; the engine rolls it back (permission `devops.deploy.abort`). */
+  abortDeploy(deployId: string, reason?: string): Promise<Deploy>;
+
+  /** The entity's per-entity environments (previews), with their time to live and teardown. */
+  listEnvironments(
+    entityRef: CompoundEntityRef,
+    options?: EntityEnvironmentsOptions,
+  ): Promise<{ items: EntityEnvironment[] }>;
+
+  /**
+   * Creates a per-entity environment based on a configured one (permission
+   * `devops.environment.create` on the entity). Creating the same one again with the same values
+   * answers it; with other values the backend answers 409.
+   */
+  createEnvironment(
+    entityRef: CompoundEntityRef,
+    request: CreateEnvironmentRequest,
+  ): Promise<EntityEnvironment>;
+
+  /**
+   * Deletes a per-entity environment (permission `devops.environment.delete` on the entity):
+   * resolves with it tearing down; the teardown task removes it through its provider.
+   */
+  deleteEnvironment(
+    entityRef: CompoundEntityRef,
+    environment: string,
+    reason?: string,
+  ): Promise<EntityEnvironment>;
 }
 
 /**

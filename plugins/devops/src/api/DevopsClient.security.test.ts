@@ -1,5 +1,10 @@
 import { ResponseError } from '@backstage/errors';
-import { DevopsClient } from './DevopsClient';
+import {
+  clientBaseUrl as baseUrl,
+  clientEntityRef as entityRef,
+  jsonResponse as json,
+  setupClient as setup,
+} from '../__testUtils__/clientSetup';
 import {
   makeComplianceDetail,
   makeFinding,
@@ -7,25 +12,7 @@ import {
   makeThreat,
 } from '../__fixtures__/securitySummary';
 
-const baseUrl = 'http://localhost:7007/api/devops';
-const entityRef = { kind: 'Component', namespace: 'default', name: 'payments' };
 const securityUrl = `${baseUrl}/entities/Component/default/payments/security`;
-
-function setup(response: Response) {
-  const fetch = jest.fn(
-    async (_input: RequestInfo | URL, _init?: RequestInit) => response,
-  );
-  const discoveryApi = { getBaseUrl: jest.fn(async () => baseUrl) };
-  const client = new DevopsClient({ discoveryApi, fetchApi: { fetch } });
-  return { client, fetch };
-}
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json' },
-  });
-}
 
 describe('DevopsClient: security', () => {
   it('fetches the security summary of a branch, encoded', async () => {

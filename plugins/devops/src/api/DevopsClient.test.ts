@@ -1,30 +1,15 @@
 import { ResponseError } from '@backstage/errors';
-import { DevopsClient } from './DevopsClient';
+import {
+  clientBaseUrl as baseUrl,
+  clientEntityRef as entityRef,
+  jsonResponse as json,
+  setupClient as setup,
+} from '../__testUtils__/clientSetup';
 import { makeSummary } from '../__fixtures__/coverageSummary';
 import {
   makeLoadTestRun,
   makePerformanceSummary,
 } from '../__fixtures__/performanceSummary';
-
-const baseUrl = 'http://localhost:7007/api/devops';
-
-function setup(response: Response) {
-  const fetch = jest.fn(
-    async (_input: RequestInfo | URL, _init?: RequestInit) => response,
-  );
-  const discoveryApi = { getBaseUrl: jest.fn(async () => baseUrl) };
-  const client = new DevopsClient({ discoveryApi, fetchApi: { fetch } });
-  return { client, fetch, discoveryApi };
-}
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': 'application/json' },
-  });
-}
-
-const entityRef = { kind: 'Component', namespace: 'default', name: 'payments' };
 
 describe('DevopsClient', () => {
   it('fetches the coverage summary of an entity from the devops backend', async () => {

@@ -9,13 +9,28 @@ import {
   PerformanceSummary,
   PerformanceTargetChange,
   CoverageSummary,
+  CreateEnvironmentRequest,
+  Deploy,
+  DeployDetail,
+  DeployDryRun,
+  DeployMarker,
+  DeployRequest,
+  DeploysSummary,
+  EntityEnvironment,
+  PromoteRequest,
+  RollbackRequest,
   SecurityFinding,
   SecuritySummary,
   SecurityThreat,
   ThreatStatusChange,
 } from '@devops-growth/backstage-plugin-devops-common';
 import {
+  DeployDryRunRequest,
+  DeployHistoryOptions,
+  DeployHistoryPage,
+  DeployVersions,
   DevopsApi,
+  EntityEnvironmentsOptions,
   LoadTestRequest,
   PerformanceSummaryOptions,
   PerformanceTargetsResponse,
@@ -178,9 +193,138 @@ export class DevopsClient implements DevopsApi {
     );
   }
 
+  async getDeploysSummary(
+    entityRef: CompoundEntityRef,
+  ): Promise<DeploysSummary> {
+    return this.request<DeploysSummary>(`${entityPath(entityRef)}/deploys`);
+  }
+
+  async getDeployHistory(
+    entityRef: CompoundEntityRef,
+    options: DeployHistoryOptions = {},
+  ): Promise<DeployHistoryPage> {
+    return this.request<DeployHistoryPage>(
+      `${entityPath(entityRef)}/deploys/history${queryString({
+        environment: options.environment,
+        limit: options.limit?.toString(),
+        offset: options.offset?.toString(),
+      })}`,
+    );
+  }
+
+  async getDeployVersions(
+    entityRef: CompoundEntityRef,
+    environment: string,
+  ): Promise<DeployVersions> {
+    return this.request<DeployVersions>(
+      `${entityPath(entityRef)}/deploys/versions${queryString({
+        environment,
+      })}`,
+    );
+  }
+
+  async getDeployMarkers(
+    entityRef: CompoundEntityRef,
+    range: { from: Date; to: Date },
+  ): Promise<{ markers: DeployMarker[] }> {
+    return this.request(
+      `${entityPath(entityRef)}/deploys/markers${queryString({
+        from: range.from.toISOString(),
+        to: range.to.toISOString(),
+      })}`,
+    );
+  }
+
+  async dryRunDeploy(
+    entityRef: CompoundEntityRef,
+    request: DeployDryRunRequest,
+  ): Promise<DeployDryRun> {
+    return this.request(`${entityPath(entityRef)}/deploys/dry-run`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async startDeploy(
+    entityRef: CompoundEntityRef,
+    request: DeployRequest,
+  ): Promise<Deploy> {
+    return this.request(`${entityPath(entityRef)}/deploys`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async promoteDeploy(
+    entityRef: CompoundEntityRef,
+    request: PromoteRequest,
+  ): Promise<Deploy> {
+    return this.request(`${entityPath(entityRef)}/deploys/promote`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async rollbackDeploy(
+    entityRef: CompoundEntityRef,
+    request: RollbackRequest,
+  ): Promise<Deploy> {
+    return this.request(`${entityPath(entityRef)}/deploys/rollback`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async getDeploy(deployId: string): Promise<DeployDetail> {
+    return this.request<DeployDetail>(
+      `/deploys/${encodeURIComponent(deployId)}`,
+    );
+  }
+
+  async abortDeploy(deployId: string, reason?: string): Promise<Deploy> {
+    return this.request(`/deploys/${encodeURIComponent(deployId)}/abort`, {
+      method: 'POST',
+      body: reason ? { reason } : {},
+    });
+  }
+
+  async listEnvironments(
+    entityRef: CompoundEntityRef,
+    options: EntityEnvironmentsOptions = {},
+  ): Promise<{ items: EntityEnvironment[] }> {
+    return this.request(
+      `${entityPath(entityRef)}/environments${queryString({
+        all: options.all ? 'true' : undefined,
+      })}`,
+    );
+  }
+
+  async createEnvironment(
+    entityRef: CompoundEntityRef,
+    request: CreateEnvironmentRequest,
+  ): Promise<EntityEnvironment> {
+    return this.request(`${entityPath(entityRef)}/environments`, {
+      method: 'POST',
+      body: request,
+    });
+  }
+
+  async deleteEnvironment(
+    entityRef: CompoundEntityRef,
+    environment: string,
+    reason?: string,
+  ): Promise<EntityEnvironment> {
+    return this.request(
+      `${entityPath(entityRef)}/environments/${encodeURIComponent(
+        environment,
+      )}`,
+      { method: 'DELETE', body: reason ? { reason } : {} },
+    );
+  }
+
   private async request<T>(
     path: string,
-    options?: { method: 'POST' | 'PUT'; body: unknown },
+    options?: { method: 'POST' | 'PUT' | 'DELETE'; body: unknown },
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('devops');
     const url = `${baseUrl}${path}`;

@@ -1,6 +1,11 @@
 export { devopsApiRef } from './DevopsApi';
 export type {
+  DeployDryRunRequest,
+  DeployHistoryOptions,
+  DeployHistoryPage,
+  DeployVersions,
   DevopsApi,
+  EntityEnvironmentsOptions,
   LoadTestRequest,
   PerformanceSummaryOptions,
   PerformanceTargetsResponse,

@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, isError, NotFoundError } from '@backstage/errors';
 import {
@@ -18,6 +19,8 @@ import {
   REGRESSION_METRICS,
   regressionWindows,
 } from './analysis';
+import { CanaryMetricsReader } from '../deploys/types';
+import { createCanaryMetricsReader } from './canaryMetrics';
 import { LoadTestRunner } from './LoadTestRunner';
 import { LoadTestStore } from './LoadTestStore';
 import { MetricsProviderRegistry } from './MetricsProviderRegistry';
@@ -94,6 +97,7 @@ export class PerformanceService
   private readonly registry: MetricsProviderRegistry;
   private readonly settings: PerformanceAnalysisSettings;
   private readonly now: () => Date;
+  private readonly canaryReader: CanaryMetricsReader;
 
   constructor(deps: {
     samples: PerformanceSampleStore;
@@ -106,6 +110,8 @@ export class PerformanceService
     registry: MetricsProviderRegistry;
     settings: PerformanceAnalysisSettings;
     now?: () => Date;
+    /** Given to metrics providers sampling for the canary analysis. */
+    logger?: LoggerService;
   }) {
     this.samples = deps.samples;
     this.requests = deps.requests;
@@ -116,6 +122,19 @@ export class PerformanceService
     this.registry = deps.registry;
     this.settings = deps.settings;
     this.now = deps.now ?? (() => new Date());
+    this.canaryReader = createCanaryMetricsReader({
+      registry: deps.registry,
+      samples: deps.samples,
+      logger: deps.logger,
+    });
+  }
+
+  /**
+   * What the deploys area's canary analysis reads: canary and baseline samples through the
+   * entity's metrics provider, and the stored samples of an environment.
+   */
+  canaryMetrics(): CanaryMetricsReader {
+    return this.canaryReader;
   }
 
   /** Raw request samples of the entities in `[since, until)`: one query for all of them. */

@@ -74,6 +74,7 @@ export async function createPerformanceArea(
     runner,
     registry,
     settings,
+    logger,
   });
   return {
     service,

@@ -15,12 +15,13 @@ import {
 import { RequestBody } from '../../reports/body';
 import { parseUpload } from '../../reports/parseUpload';
 import { commitOf, ReportUpload } from '../../reports/ReportSink';
+import type { SecurityGateReader } from '../deploys/types';
 import { recommend } from './analysis';
 import { CompliancePart, FindingsPart, ThreatsPart } from './types';
 
 /**
  * The security area's domain logic, composed of its three parts: scanner findings, runtime
- * threats and compliance. What the routes, the report sink and (later) deploy gates call.
+ * threats and compliance. What the routes, the report sink and the deploy gates call.
  */
 export class SecurityService {
   constructor(
@@ -94,6 +95,39 @@ export class SecurityService {
         ...recommend(summary, now, { invalidSlaAnnotation }),
         ...this.parts.compliance.recommendations(entity),
       ],
+    };
+  }
+
+  /**
+   * What the deploys area's security and compliance gates read (`SecurityGateReader`): critical
+   * findings open past their SLA (on the branch of the latest scan, as the card shows them), open
+   * critical threats (acknowledged ones included), the time of the latest scan, how many threat
+   * detectors monitor the entity, and each applicable framework's latest compliance score. One
+   * read of each part, in parallel.
+   */
+  async deployGateFacts(
+    entity: Entity,
+    now: Date,
+  ): ReturnType<SecurityGateReader['deployGateFacts']> {
+    const entityRef = stringifyEntityRef(entity);
+    const [findings, threats, scores] = await Promise.all([
+      this.parts.findings.facts([entityRef], now),
+      this.parts.threats.facts([entityRef], now),
+      this.parts.compliance.scores(entity),
+    ]);
+    const found = findings.get(entityRef);
+    const watched = threats.get(entityRef);
+    return {
+      criticalFindingsPastSla: found?.pastSla.critical ?? 0,
+      openCriticalThreats: watched?.openThreats.critical ?? 0,
+      lastScanAt: found?.lastScanAt ?? null,
+      threatDetectorsMonitoring:
+        watched?.monitoring.filter(m => m.state === 'monitored').length ?? 0,
+      complianceScores: scores.map(s => ({
+        framework: s.frameworkId,
+        title: s.title,
+        score: s.score,
+      })),
     };
   }
 

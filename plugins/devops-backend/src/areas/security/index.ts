@@ -13,6 +13,7 @@ import { SecurityService } from './SecurityService';
 import { SecurityThreats } from './threats/SecurityThreats';
 import {
   CoverageFactsReader,
+  DeployFactsReader,
   PerformanceFactsReader,
   RequestMetricsReader,
 } from './types';
@@ -32,6 +33,8 @@ export function createSecurityArea(
     performance: RequestMetricsReader & PerformanceFactsReader;
     moduleFrameworks: ComplianceFramework[];
     moduleChecks: ComplianceCheck[];
+    /** The deploys area's compliance facts (`createDeployFactsReader`); without it the deploy checks are not evaluated. */
+    deploys?: DeployFactsReader;
   },
 ): DevopsAreaParts & { service: SecurityService } {
   const findings = SecurityFindings.create(context);
@@ -45,6 +48,7 @@ export function createSecurityArea(
       threats,
       coverage: options.coverage,
       performance: options.performance,
+      deploys: options.deploys,
     }),
     moduleFrameworks: options.moduleFrameworks,
     moduleChecks: options.moduleChecks,

@@ -160,6 +160,19 @@ export interface CoverageFactsReader {
   ): Promise<Map<string, NonNullable<ComplianceFacts['coverage']>>>;
 }
 
+/**
+ * The deploys area's figures compliance checks read (`deploys.gated`, `deploys.rollback-tested`),
+ * implemented by the deploys area's `createDeployFactsReader`. One set-based read for the batch;
+ * entities with no deploy in the window may be left out (they count as none).
+ */
+export interface DeployFactsReader {
+  complianceFacts(
+    entityRefs: string[],
+    since: Date,
+    now: Date,
+  ): Promise<Map<string, NonNullable<ComplianceFacts['deploys']>>>;
+}
+
 /** The performance area's figures compliance checks read (implemented by `PerformanceService`). */
 export interface PerformanceFactsReader {
   performanceFacts(

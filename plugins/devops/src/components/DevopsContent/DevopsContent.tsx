@@ -2,10 +2,12 @@ import Grid from '@material-ui/core/Grid';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   isDevopsCoverageAvailable,
+  isDevopsDeploysAvailable,
   isDevopsPerformanceAvailable,
   isDevopsSecurityAvailable,
 } from '../../conditions';
 import { DevopsCoverageCard } from '../CoverageCard';
+import { DevopsDeploysCard } from '../DeploysCard';
 import { DevopsPerformanceCard } from '../PerformanceCard';
 import { DevopsSecurityCard } from '../SecurityCard';
 
@@ -19,9 +21,15 @@ export function DevopsContent() {
   const performance = isDevopsPerformanceAvailable(entity);
   const security = isDevopsSecurityAvailable(entity);
   const coverage = isDevopsCoverageAvailable(entity);
-  const neither = !performance && !security && !coverage;
+  const deploys = isDevopsDeploysAvailable(entity);
+  const neither = !deploys && !performance && !security && !coverage;
   return (
     <Grid container spacing={3} alignItems="stretch">
+      {(deploys || neither) && (
+        <Grid item xs={12}>
+          <DevopsDeploysCard />
+        </Grid>
+      )}
       {(performance || neither) && (
         <Grid item xs={12}>
           <DevopsPerformanceCard />

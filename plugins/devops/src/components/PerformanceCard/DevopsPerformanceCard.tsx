@@ -26,6 +26,8 @@ import {
   Section,
   useCardStyles,
 } from '../shared';
+import { isDevopsDeploysAvailable } from '../../conditions';
+import { toChartMarkers } from './deployMarkers';
 import { toPerformanceFigures } from './figures';
 import { LoadTests } from './LoadTests';
 import { MetricsInstructions } from './MetricsInstructions';
@@ -36,6 +38,7 @@ import { Regressions } from './Regressions';
 import { toRegressionViews } from './regressions';
 import { StaleBanner } from './StaleBanner';
 import { TargetsDialog } from './TargetsDialog';
+import { useDeployMarkers } from './useDeployMarkers';
 import { usePerformanceSummary } from './usePerformanceSummary';
 import { readSessionWindow, storeSessionWindow } from './window';
 
@@ -73,12 +76,38 @@ function EditTargetsAction(props: { onEdit: () => void }) {
   );
 }
 
+/** The time range of the series (the last bucket included), `undefined` without points. */
+function seriesRange(summary: PerformanceSummary) {
+  const times = summary.series.map(p => Date.parse(p.at));
+  if (times.length === 0) {
+    return undefined;
+  }
+  return {
+    first: Math.min(...times),
+    last: Math.max(...times) + summary.bucketMinutes * 60_000,
+  };
+}
+
 function PerformanceDetails(props: {
   entityRef: CompoundEntityRef;
   summary: PerformanceSummary;
   pollIntervalMs: number;
+  /** The entity enables the deploy area: its deploys are marked on the charts. */
+  deployMarkers: boolean;
 }) {
   const { entityRef, summary, pollIntervalMs } = props;
+  const range = seriesRange(summary);
+  const deploys = useDeployMarkers(
+    entityRef,
+    props.deployMarkers,
+    range?.first,
+    range?.last,
+  );
+  const markers = useMemo(
+    () => (range ? toChartMarkers(deploys, summary.environment, range) : []),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [deploys, summary.environment, range?.first, range?.last],
+  );
   const figures = useMemo(() => toPerformanceFigures(summary), [summary]);
   const regressions = useMemo(
     () => toRegressionViews(summary.regressions),
@@ -106,6 +135,7 @@ function PerformanceDetails(props: {
           window={summary.window}
           resolution={summary.resolution}
           bucketMinutes={summary.bucketMinutes}
+          markers={markers}
         />
       </Section>
 
@@ -185,6 +215,7 @@ function PerformanceCard(props: { entity: Entity; pollIntervalMs: number }) {
                 entityRef={entityRef}
                 summary={summary}
                 pollIntervalMs={props.pollIntervalMs}
+                deployMarkers={isDevopsDeploysAvailable(props.entity)}
               />
             </Box>
           </>

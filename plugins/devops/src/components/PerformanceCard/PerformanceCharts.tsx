@@ -7,14 +7,16 @@ import {
   PerformanceTargets,
   PerformanceWindow,
 } from '@devops-growth/backstage-plugin-devops-common';
-import { Line, LineChart } from 'recharts';
+import { Line, LineChart, ReferenceLine } from 'recharts';
 import {
   ChartFrame,
   chartScaffold,
   ChartSeries,
   ChartTarget,
+  statusTextColors,
   useChartKit,
 } from '../shared';
+import { ChartMarker } from './deployMarkers';
 import { PerformanceChartPoint, toPerformanceChartData } from './chartData';
 import {
   formatErrorRate,
@@ -39,9 +41,15 @@ function TimeSeriesChart(props: {
   lines: Array<ChartSeries & { key: SeriesKey }>;
   format: (value: number) => string;
   target?: ChartTarget;
+  markers: ChartMarker[];
 }) {
-  const { title, points, lines, format, target } = props;
+  const { title, points, lines, format, target, markers } = props;
   const kit = useChartKit();
+  const theme = useTheme();
+  const markerColors = {
+    ok: theme.palette.text.secondary,
+    failed: statusTextColors(theme).error,
+  };
   const drawn = lines.filter(line =>
     points.some(point => point[line.key] !== null),
   );
@@ -72,6 +80,24 @@ function TimeSeriesChart(props: {
             {drawn.map(line => (
               <Line key={line.key} {...kit.line(line, points.length)} />
             ))}
+            {markers.map(marker => {
+              const color = markerColors[marker.failed ? 'failed' : 'ok'];
+              return (
+                <ReferenceLine
+                  key={`deploy:${marker.deployId}`}
+                  x={marker.time}
+                  stroke={color}
+                  strokeDasharray="2 2"
+                  ifOverflow="extendDomain"
+                  label={{
+                    value: marker.label,
+                    position: 'insideTopLeft',
+                    fill: color,
+                    fontSize: 11,
+                  }}
+                />
+              );
+            })}
           </LineChart>
         </ChartFrame>
       )}
@@ -97,8 +123,11 @@ export function PerformanceCharts(props: {
   window: PerformanceWindow;
   resolution: 'raw' | 'hourly';
   bucketMinutes: number;
+  /** Deploys to mark on every chart, labelled with their version. */
+  markers?: ChartMarker[];
 }) {
   const { series, targets, window, resolution, bucketMinutes } = props;
+  const markers = props.markers ?? [];
   const theme = useTheme();
   const points = useMemo(
     () => toPerformanceChartData(series, bucketMinutes),
@@ -131,6 +160,7 @@ export function PerformanceCharts(props: {
           <TimeSeriesChart
             title="Latency"
             points={points}
+            markers={markers}
             format={formatMs}
             lines={[
               { key: 'p50Ms', name: 'P50', color: theme.palette.info.main },
@@ -159,6 +189,7 @@ export function PerformanceCharts(props: {
           <TimeSeriesChart
             title="Throughput"
             points={points}
+            markers={markers}
             format={formatThroughput}
             lines={[
               {
@@ -181,6 +212,7 @@ export function PerformanceCharts(props: {
           <TimeSeriesChart
             title="Error rate"
             points={points}
+            markers={markers}
             format={formatPercentValue}
             lines={[
               {

@@ -22,6 +22,7 @@ import {
 import {
   formatActor,
   formatDateTime,
+  formatSpan,
   formatPercent,
   shortSha,
   StatusTone,
@@ -88,14 +89,7 @@ export function hasSecurityData(summary: SecuritySummary): boolean {
 
 /** How long ago something started: `40 min`, `5 h`, `18 d`. */
 export function formatAge(fromIso: string, now: number): string {
-  const ms = Math.max(0, now - Date.parse(fromIso));
-  if (ms >= DAY) {
-    return `${Math.floor(ms / DAY)} d`;
-  }
-  if (ms >= HOUR) {
-    return `${Math.floor(ms / HOUR)} h`;
-  }
-  return `${Math.max(1, Math.floor(ms / 60_000))} min`;
+  return formatSpan(now - Date.parse(fromIso));
 }
 
 /** A count tile of the open findings of one severity. */

@@ -1,5 +1,6 @@
 import { SummaryArea } from '../shared';
 import { coverageSummaryArea } from '../CoverageCard/summary';
+import { deploysSummaryArea } from '../DeploysCard/summary';
 import { performanceSummaryArea } from '../PerformanceCard/summary';
 import { securitySummaryArea } from '../SecurityCard/summary';
 
@@ -8,6 +9,7 @@ import { securitySummaryArea } from '../SecurityCard/summary';
  * the areas; a new area (security, deploys) adds its `SummaryArea` here.
  */
 export const SUMMARY_AREAS: SummaryArea<any>[] = [
+  deploysSummaryArea,
   performanceSummaryArea,
   securitySummaryArea,
   coverageSummaryArea,

@@ -7,7 +7,8 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 
 /**
  * A card's dialog around a form: the title (which names the dialog), the content, and Cancel and
- * Save (a submit button reading "Saving…" while `saving`).
+ * Save (a submit button reading "Saving…" while `saving`; other words through `submitLabel` and
+ * `savingLabel`).
  */
 export function FormDialog(props: {
   /** Unique on the page: the id of the title. */
@@ -18,9 +19,13 @@ export function FormDialog(props: {
   saving: boolean;
   /** Save disabled besides while saving, for example until the form loaded. */
   disabled?: boolean;
+  /** The submit button's words instead of "Save" and, while `saving`, "Saving…". */
+  submitLabel?: string;
+  savingLabel?: string;
   children: ReactNode;
 }) {
   const { id, title, onClose, onSubmit, saving, disabled } = props;
+  const { submitLabel = 'Save', savingLabel = 'Saving…' } = props;
   return (
     <Dialog
       open
@@ -40,7 +45,7 @@ export function FormDialog(props: {
             variant="contained"
             disabled={disabled || saving}
           >
-            {saving ? 'Saving…' : 'Save'}
+            {saving ? savingLabel : submitLabel}
           </Button>
         </DialogActions>
       </form>

@@ -76,6 +76,23 @@ export function formatDuration(ms: number): string {
   return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
 }
 
+/**
+ * A span of time in its largest whole unit, rounded down: `18 d`, `5 h`, `40 min` (at least
+ * `1 min`). For ages ("5 h ago") and countdowns ("expires in 2 d").
+ */
+export function formatSpan(ms: number): string {
+  const hour = 3600_000;
+  const day = 24 * hour;
+  const span = Math.max(0, ms);
+  if (span >= day) {
+    return `${Math.floor(span / day)} d`;
+  }
+  if (span >= hour) {
+    return `${Math.floor(span / hour)} h`;
+  }
+  return `${Math.max(1, Math.floor(span / 60_000))} min`;
+}
+
 /** Picker values: the available ones in the backend's order, plus the current one if missing. */
 export function toPickerOptions(
   available: string[],

@@ -30,4 +30,5 @@ export { AsyncCardContent } from './AsyncCardContent';
 export { AreaCard } from './AreaCard';
 export { describeRequestError } from './requestError';
 export { FormDialog } from './FormDialog';
+export { useCardNotice } from './CardNotice';
 export { useDevopsBaseUrl } from './useDevopsBaseUrl';

@@ -115,3 +115,58 @@ describe('createComplianceFactsSource', () => {
     expect(calls.map(c => c[0])).toEqual(['coverage']);
   });
 });
+
+describe('createComplianceFactsSource with the deploys reader', () => {
+  const calls: Array<[string[], Date, Date]> = [];
+  const none = async () => new Map();
+  const source = createComplianceFactsSource({
+    findings: { facts: none },
+    threats: { facts: none },
+    coverage: { coverageFacts: none },
+    performance: { performanceFacts: none },
+    deploys: {
+      complianceFacts: async (refs, since, now) => {
+        calls.push([refs, since, now]);
+        return new Map([
+          [
+            'component:default/shipping',
+            {
+              productionDeploys: 4,
+              gatedProductionDeploys: 3,
+              rollbackTested: true,
+            },
+          ],
+        ]);
+      },
+    },
+  });
+
+  it('reads the deploy-enabled entities once over the last 90 days; no entry is no deploy', async () => {
+    const deploying = entity('shipping', {
+      annotations: { 'devops-growth.io/monitoring': 'deploy,security' },
+    });
+    const quiet = entity('quiet', {
+      annotations: { 'devops-growth.io/monitoring': 'deploy' },
+    });
+    const notDeploying = entity('docs', {
+      annotations: { 'devops-growth.io/monitoring': 'security' },
+    });
+    const facts = await source([deploying, quiet, notDeploying], NOW);
+    expect(calls).toEqual([
+      [
+        ['component:default/shipping', 'component:default/quiet'],
+        new Date('2026-09-04T12:00:00Z'),
+        NOW,
+      ],
+    ]);
+    expect(facts.map(f => f.deploys)).toEqual([
+      { productionDeploys: 4, gatedProductionDeploys: 3, rollbackTested: true },
+      {
+        productionDeploys: 0,
+        gatedProductionDeploys: 0,
+        rollbackTested: false,
+      },
+      null,
+    ]);
+  });
+});

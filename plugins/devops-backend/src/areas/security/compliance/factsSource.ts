@@ -3,6 +3,7 @@ import { isDevopsAreaEnabled } from '@devops-growth/backstage-plugin-devops-comm
 import { ComplianceFacts } from '@devops-growth/backstage-plugin-devops-node';
 import {
   CoverageFactsReader,
+  DeployFactsReader,
   FindingsPart,
   PerformanceFactsReader,
   ThreatsPart,
@@ -11,36 +12,53 @@ import { ComplianceFactsSource } from './SecurityCompliance';
 
 const zero = () => ({ critical: 0, high: 0, medium: 0, low: 0 });
 
+/** The window of the deploy facts: production deploys and rollbacks of the last 90 days. */
+export const DEPLOY_FACTS_WINDOW_MS = 90 * 86_400_000;
+
 /**
  * The facts source of the backend: one set-based read per part and area for the whole batch,
  * in parallel, put together per entity. An area the entity's monitoring annotation does not
  * enable is `null` (its checks are not evaluated); so is coverage or performance with no entry
  * for the entity. Security facts of an enabled entity the findings or threats part has no entry
- * for are "no scan" and "no detector reported" (never "all clear").
+ * for are "no scan" and "no detector reported" (never "all clear"). Deploy facts cover the last
+ * {@link DEPLOY_FACTS_WINDOW_MS} and are `null` without a deploys reader; an entity enabling the
+ * deploy area with no entry has no deploy in the window (zero, no rollback).
  */
 export function createComplianceFactsSource(readers: {
   findings: Pick<FindingsPart, 'facts'>;
   threats: Pick<ThreatsPart, 'facts'>;
   coverage: CoverageFactsReader;
   performance: PerformanceFactsReader;
+  /** The deploys area's reader; without it `deploys` stays `null` (checks not evaluated). */
+  deploys?: DeployFactsReader;
 }): ComplianceFactsSource {
   return async (entities, now) => {
     const refs = entities.map(e => stringifyEntityRef(e));
-    const enabled = (area: 'security' | 'performance') =>
+    const enabled = (area: 'security' | 'performance' | 'deploy') =>
       refs.filter((_, i) => isDevopsAreaEnabled(entities[i], area));
     const securityRefs = enabled('security');
     const performanceRefs = enabled('performance');
+    const deployReader = readers.deploys;
+    const deployRefs = deployReader ? enabled('deploy') : [];
     const none = Promise.resolve(new Map());
-    const [findings, threats, coverage, performance] = await Promise.all([
-      securityRefs.length ? readers.findings.facts(securityRefs, now) : none,
-      securityRefs.length ? readers.threats.facts(securityRefs, now) : none,
-      readers.coverage.coverageFacts(
-        entities.filter(e => isDevopsAreaEnabled(e, 'coverage')),
-      ),
-      performanceRefs.length
-        ? readers.performance.performanceFacts(performanceRefs, now)
-        : none,
-    ]);
+    const [findings, threats, coverage, performance, deploys] =
+      await Promise.all([
+        securityRefs.length ? readers.findings.facts(securityRefs, now) : none,
+        securityRefs.length ? readers.threats.facts(securityRefs, now) : none,
+        readers.coverage.coverageFacts(
+          entities.filter(e => isDevopsAreaEnabled(e, 'coverage')),
+        ),
+        performanceRefs.length
+          ? readers.performance.performanceFacts(performanceRefs, now)
+          : none,
+        deployReader && deployRefs.length
+          ? deployReader.complianceFacts(
+              deployRefs,
+              new Date(now.getTime() - DEPLOY_FACTS_WINDOW_MS),
+              now,
+            )
+          : none,
+      ]);
     return entities.map((entity, i): ComplianceFacts => {
       const ref = refs[i];
       const security = isDevopsAreaEnabled(entity, 'security')
@@ -65,8 +83,14 @@ export function createComplianceFactsSource(readers: {
         performance: isDevopsAreaEnabled(entity, 'performance')
           ? performance.get(ref) ?? null
           : null,
-        // Filled once the deploy area exists.
-        deploys: null,
+        deploys:
+          deployReader && isDevopsAreaEnabled(entity, 'deploy')
+            ? deploys.get(ref) ?? {
+                productionDeploys: 0,
+                gatedProductionDeploys: 0,
+                rollbackTested: false,
+              }
+            : null,
       };
     });
   };

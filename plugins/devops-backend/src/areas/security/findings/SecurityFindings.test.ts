@@ -8,7 +8,7 @@ import {
 import { Knex } from 'knex';
 import { createTestDatabases } from '../../../__testUtils__/databases';
 import { migrateToLatest } from '../../../database/migrations';
-import { clearFindingTables } from './__testUtils__/findings';
+import { clearFindingTables, parsedFinding } from './__testUtils__/findings';
 import { DAY_MS } from './analysis';
 import { DatabaseFindingStore } from './DatabaseFindingStore';
 import { SecurityFindings } from './SecurityFindings';
@@ -31,18 +31,7 @@ function entity(sla?: string): Entity {
   };
 }
 
-function finding(rule: string, severity: ParsedFinding['severity']) {
-  return {
-    ruleId: rule,
-    title: rule,
-    message: rule,
-    category: 'code',
-    severity,
-    toolSeverity: severity,
-    location: { path: `src/${rule}.ts`, line: 3 },
-    snippet: `call(${rule})`,
-  } satisfies ParsedFinding;
-}
+const finding = parsedFinding;
 
 function report(
   ...runs: Array<[string, ParsedFinding[]]>

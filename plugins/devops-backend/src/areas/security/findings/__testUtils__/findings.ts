@@ -14,6 +14,23 @@ export async function clearFindingTables(knex: Knex): Promise<void> {
   }
 }
 
+/** A code finding of the rule, at `src/<rule>.ts:3`. */
+export function parsedFinding(
+  rule: string,
+  severity: ParsedFinding['severity'],
+): ParsedFinding {
+  return {
+    ruleId: rule,
+    title: rule,
+    message: rule,
+    category: 'code',
+    severity,
+    toolSeverity: severity,
+    location: { path: `src/${rule}.ts`, line: 3 },
+    snippet: `call(${rule})`,
+  };
+}
+
 /** A scan of `component:default/a` on main by one tool, with the default SLA. */
 export function scanInput(
   atMs: number,

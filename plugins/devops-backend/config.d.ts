@@ -35,7 +35,12 @@ interface DevopsDeployEnvironmentConfig {
     maxInconclusiveIntervals?: number;
     /** Samples per side needed for a verdict. 2-10000, default 5. */
     minSamples?: number;
-    /** Two-sided significance level of the Mann-Whitney U test, between 0 and 0.5. Default: 0.05. */
+    /**
+     * The deploy's false-rollback budget, between 0 and 0.5: the chance that a deploy of a version
+     * as good as the baseline is rolled back by chance, spent over the canary's looks (O'Brien-Fleming
+     * alpha spending) by the error-rate (Fisher) and P95 (Mann-Whitney) tests; the guard rail's
+     * binomial test uses it whole. Default: 0.05.
+     */
     alpha?: number;
     /** A canary error rate this many percentage points above the baseline is a regression. Default: 1. */
     errorRateBandPoints?: number;

@@ -3,11 +3,18 @@
 // the demo service under scripts/demo-load.mjs), but on free ports of its own, with its own
 // temporary SQLite directory and upload token, so it runs beside a developer's portal and leaves
 // nothing behind.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +130,39 @@ export async function waitFor(what, probe, { timeoutMs, alive = () => true }) {
       );
     }
     await sleep(1000);
+  }
+}
+
+/**
+ * Runs `deploy.mjs stop` (every instance and the proxy of a deployment, by the pids its state
+ * recorded) for each demo deployment under `deployRoot`: the environments and the previews.
+ */
+async function stopDemoDeployments(deployRoot) {
+  const entries = await readdir(deployRoot, {
+    recursive: true,
+    withFileTypes: true,
+  }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name !== 'state.json') continue;
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'examples/demo-service/deploy/deploy.mjs'), 'stop'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          DEVOPS_DEMO_DEPLOY_DIR: entry.parentPath,
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    if (result.status !== 0) {
+      console.error(
+        `[e2e] could not stop the demo deployment in ${entry.parentPath}: ${
+          result.stderr || result.error?.message || result.signal
+        }`,
+      );
+    }
   }
 }
 
@@ -300,6 +340,10 @@ export async function startPortal({ logFile }) {
       await sleep(200);
     }
     killAll('SIGKILL');
+    // The demo instances and proxies run detached from the portal (as in a real deployment):
+    // demo-load.mjs stops production's when it ends; what the test deployed elsewhere
+    // (development from the template, previews) stops here, before its state goes.
+    await stopDemoDeployments(env.DEVOPS_DEMO_DEPLOY_ROOT);
     await new Promise(resolve => log.end(resolve));
     await rm(dir, { recursive: true, force: true });
   };

@@ -164,16 +164,34 @@ export interface DeployGateResult {
 export type CanaryMetric = 'error-rate' | 'latency-p95';
 
 /**
- * One metric's judgement in an analysis interval: canary against baseline with a two-sided
- * Mann-Whitney U test, an effect-size band and fixed guard rails.
+ * One side (canary or baseline) of a metric's verdict.
+ * @public
+ */
+export interface CanarySideSummary {
+  /** Samples judged on this side. */
+  samples: number;
+  /** The median of the samples' values (per-sample error rate in per cent, or P95 in ms). */
+  median: number | null;
+  /**
+   * The error rate's pooled counts over the samples, which its test compares (error-rate
+   * verdicts with request rates; absent otherwise and on verdicts stored before they existed).
+   */
+  errors?: number;
+  requests?: number;
+}
+
+/**
+ * One metric's judgement in an analysis interval: canary against baseline (Fisher's exact test
+ * on pooled counts for the error rate, a two-sided Mann-Whitney U test for P95), an effect-size
+ * band and fixed guard rails.
  * @public
  */
 export interface CanaryMetricVerdict {
   metric: CanaryMetric;
   /** `pass`: no meaningful regression; `fail`: a regression beyond the band or a guard rail; `inconclusive`: too little data. */
   verdict: 'pass' | 'fail' | 'inconclusive';
-  canary: { samples: number; median: number | null };
-  baseline: { samples: number; median: number | null };
+  canary: CanarySideSummary;
+  baseline: CanarySideSummary;
   /**
    * Two-sided p-value, `null` without enough samples: Mann-Whitney U for P95; for the error
    * rate, Fisher's exact test on the pooled error and request counts (analyses since the

@@ -76,11 +76,13 @@ export function makeVerdict(
       {
         metric: 'error-rate',
         verdict: 'pass',
-        canary: { samples: 30, median: 0.4 },
-        baseline: { samples: 30, median: 0.5 },
+        // the per-sample median is 0 (most samples saw no error); the test compares the pooled counts
+        canary: { samples: 30, median: 0, errors: 3, requests: 750 },
+        baseline: { samples: 30, median: 0, errors: 4, requests: 800 },
         pValue: 0.41,
         effect: -0.1,
-        reason: 'error rate 0.4 % against 0.5 %: no regression',
+        reason:
+          'error rate 0.4 % (3 of 750) against 0.5 % (4 of 800): no regression',
       },
       {
         metric: 'latency-p95',

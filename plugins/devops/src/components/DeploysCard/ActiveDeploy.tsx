@@ -75,19 +75,31 @@ export function StepBar(props: { steps: StepView[]; label: string }) {
   );
 }
 
+/** A side's value with what it stands on below it ("1 of 130 requests"). */
+function SideCell(props: { value: string; detail: string }) {
+  return (
+    <>
+      {props.value}
+      <Typography variant="caption" display="block" color="textSecondary">
+        {props.detail}
+      </Typography>
+    </>
+  );
+}
+
 const verdictColumns: TableColumn<VerdictRow>[] = [
   { key: 'metric', title: 'Metric', render: r => r.metric },
   {
     key: 'canary',
-    title: 'Canary median (n)',
+    title: 'Canary',
     nowrap: true,
-    render: r => r.canary,
+    render: r => <SideCell value={r.canary} detail={r.canaryDetail} />,
   },
   {
     key: 'baseline',
-    title: 'Baseline median (n)',
+    title: 'Baseline',
     nowrap: true,
-    render: r => r.baseline,
+    render: r => <SideCell value={r.baseline} detail={r.baselineDetail} />,
   },
   { key: 'p', title: 'p-value', nowrap: true, render: r => r.pValue },
   {

@@ -85,8 +85,23 @@ describe('DevopsDeploysCard', () => {
     const analysis = within(inFlight).getByRole('table', {
       name: 'Analysis of 1.5.0 in production',
     });
-    expect(analysis).toHaveTextContent('310 ms (30)');
-    expect(analysis).toHaveTextContent('205 ms (30)');
+    const cells = (metric: string) =>
+      within(within(analysis).getByRole('row', { name: new RegExp(metric) }))
+        .getAllByRole('cell')
+        .map(c => c.textContent);
+    // the error rate as its test compared it: pooled errors over requests
+    expect(cells('Error rate')).toEqual(
+      expect.arrayContaining([
+        '0.40 %3 of 750 requests',
+        '0.50 %4 of 800 requests',
+      ]),
+    );
+    expect(cells('P95 latency')).toEqual(
+      expect.arrayContaining([
+        '310 msmedian of 30 samples',
+        '205 msmedian of 30 samples',
+      ]),
+    );
     expect(analysis).toHaveTextContent('p = 0.002');
     expect(analysis).toHaveTextContent('Fail');
 

@@ -111,27 +111,51 @@ describe('Deploys card model', () => {
     );
   });
 
-  it('lays out each metric of a verdict: medians with samples, p-value, verdict', () => {
+  it('lays out each metric of a verdict: the compared values with what they stand on, p-value, verdict', () => {
     const rows = toVerdictRows(makeVerdict());
 
     expect(rows).toEqual([
+      // the error rate its test compared: pooled errors over pooled requests, not the median of
+      // the per-sample rates (0 here, as most samples saw no error)
       expect.objectContaining({
         metric: 'Error rate',
-        canary: '0.40 % (30)',
-        baseline: '0.50 % (30)',
+        canary: '0.40 %',
+        canaryDetail: '3 of 750 requests',
+        baseline: '0.50 %',
+        baselineDetail: '4 of 800 requests',
         pValue: 'p = 0.410',
         verdict: 'Pass',
         tone: 'ok',
       }),
       expect.objectContaining({
         metric: 'P95 latency',
-        canary: '310 ms (30)',
-        baseline: '205 ms (30)',
+        canary: '310 ms',
+        canaryDetail: 'median of 30 samples',
+        baseline: '205 ms',
+        baselineDetail: 'median of 30 samples',
         pValue: 'p = 0.002',
         verdict: 'Fail',
         tone: 'error',
       }),
     ]);
+    // a verdict without counts (no request rates, or stored before they existed): the median
+    const [old] = toVerdictRows(
+      makeVerdict({
+        metrics: [
+          {
+            ...makeVerdict().metrics[0],
+            canary: { samples: 1, median: 0.4 },
+            baseline: { samples: 5, median: 0.5 },
+          },
+        ],
+      }),
+    );
+    expect(old).toMatchObject({
+      canary: '0.40 %',
+      canaryDetail: 'median of 1 sample',
+      baseline: '0.50 %',
+      baselineDetail: 'median of 5 samples',
+    });
     expect(verdictHeading(makeVerdict())).toBe(
       'Step 2, interval 2: wait for more data',
     );

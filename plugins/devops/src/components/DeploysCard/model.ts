@@ -365,26 +365,62 @@ export function formatPValue(p: number | null): string {
 
 export interface VerdictRow {
   metric: string;
+  /** The side's value: the pooled error rate, or the median of the samples. */
   canary: string;
+  /** What the value stands on: "1 of 130 requests", "median of 6 samples". */
+  canaryDetail: string;
   baseline: string;
+  baselineDetail: string;
   pValue: string;
   verdict: string;
   tone: StatusTone;
   reason: string;
 }
 
+/**
+ * One side of a metric's verdict as the table shows it: the error rate its test compared (the
+ * pooled errors over the pooled requests) when the verdict carries the counts, else the median
+ * of the samples (P95, and error-rate verdicts without request rates or stored before the
+ * counts existed).
+ */
+function sideCells(
+  metric: CanaryMetricVerdict['metric'],
+  side: CanaryMetricVerdict['canary'],
+): [string, string] {
+  const { errors, requests } = side;
+  if (
+    metric === 'error-rate' &&
+    errors !== undefined &&
+    requests !== undefined &&
+    requests > 0
+  ) {
+    return [
+      formatMetric(metric, (100 * errors) / requests),
+      `${errors} of ${requests} requests`,
+    ];
+  }
+  return [
+    formatMetric(metric, side.median),
+    `median of ${side.samples} sample${side.samples === 1 ? '' : 's'}`,
+  ];
+}
+
 export function toVerdictRows(verdict: CanaryAnalysisVerdict): VerdictRow[] {
-  return verdict.metrics.map(m => ({
-    metric: METRIC_LABELS[m.metric],
-    canary: `${formatMetric(m.metric, m.canary.median)} (${m.canary.samples})`,
-    baseline: `${formatMetric(m.metric, m.baseline.median)} (${
-      m.baseline.samples
-    })`,
-    pValue: formatPValue(m.pValue),
-    verdict: VERDICT_LABELS[m.verdict],
-    tone: VERDICT_TONES[m.verdict],
-    reason: m.reason,
-  }));
+  return verdict.metrics.map(m => {
+    const [canary, canaryDetail] = sideCells(m.metric, m.canary);
+    const [baseline, baselineDetail] = sideCells(m.metric, m.baseline);
+    return {
+      metric: METRIC_LABELS[m.metric],
+      canary,
+      canaryDetail,
+      baseline,
+      baselineDetail,
+      pValue: formatPValue(m.pValue),
+      verdict: VERDICT_LABELS[m.verdict],
+      tone: VERDICT_TONES[m.verdict],
+      reason: m.reason,
+    };
+  });
 }
 
 /** "Step 2, interval 3: wait for more data". */

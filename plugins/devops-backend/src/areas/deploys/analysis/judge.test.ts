@@ -88,8 +88,8 @@ describe('judgeCanary', () => {
     expect(errors).toMatchObject({
       metric: 'error-rate',
       verdict: 'fail',
-      canary: { samples: 6, median: 3.05 },
-      baseline: { samples: 6, median: 0.525 },
+      canary: { samples: 6, median: 3.05, errors: 18, requests: 600 },
+      baseline: { samples: 6, median: 0.525, errors: 3, requests: 600 },
     });
     expect(errors.pValue).toBeCloseTo(0.001360157429, 8);
     // 3 % - 0.5 %: the difference of the pooled rates.
@@ -118,8 +118,9 @@ describe('judgeCanary', () => {
     expect(verdict.metrics[0].pValue).toBeCloseTo(0.0124815935, 8);
     expect(verdict.metrics[0]).toMatchObject({
       verdict: 'fail',
-      canary: { samples: 6, median: 0 },
-      baseline: { samples: 6, median: 0 },
+      // the card shows the pooled counts the test compared, beside the medians of 0
+      canary: { samples: 6, median: 0, errors: 12, requests: 650 },
+      baseline: { samples: 6, median: 0, errors: 2, requests: 650 },
     });
     expect(verdict.metrics[0].reason).toMatch(
       /^error rate 1\.85 % \(12 of 650\) against 0\.31 % \(2 of 650\): p = 0\.012, shift \+1\.54 points, beyond the \+1 point band$/,

@@ -272,8 +272,18 @@ export function judgeErrorRate(
   const b = pooledCounts(baselineSamples, period(baselineSamples));
   const base = {
     metric: 'error-rate' as const,
-    canary: { samples: c.samples, median: median(canaryRates) },
-    baseline: { samples: b.samples, median: median(baselineRates) },
+    canary: {
+      samples: c.samples,
+      median: median(canaryRates),
+      errors: c.errors,
+      requests: c.requests,
+    },
+    baseline: {
+      samples: b.samples,
+      median: median(baselineRates),
+      errors: b.errors,
+      requests: b.requests,
+    },
   };
   const needed = Math.max(1, settings.minSamples);
   const canaryRate = c.requests > 0 ? (100 * c.errors) / c.requests : null;

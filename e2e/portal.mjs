@@ -224,13 +224,13 @@ export async function startPortal({ logFile }) {
       // The demo's deploy environments on this run's ports (the list replaces the demo's).
       deploys: {
         environments: deploys.environments,
-        // The test deploys a good version and expects it to succeed. The demo's alpha (0.05) is
-        // the chance a deploy of a good version may be rolled back by chance, and at the demo's
-        // few requests a second the canary's ~1 % error rate is noisy enough for that to happen
-        // (a CI run rolled 1.1.0 back on 13 errors in 362 requests against 1 in 309, p = 0.002
-        // at the second look's alpha of 0.049). At 0.001 the test's deploy fails by chance at
-        // most once in a thousand runs; a real regression (the demo's `-bad` versions: 8 %
-        // errors, +150 ms) is still far beyond it.
+        // The test deploys a good version and expects it to succeed. `alpha` is the chance a
+        // deploy of a good version may be rolled back by chance, and at the demo's few requests
+        // a second the canary's ~1 % error rate is noisy enough for that to happen (at the
+        // default 0.05 a CI run rolled 1.1.0 back on 13 errors in 362 requests against 1 in 309,
+        // p = 0.002 at the second look's alpha of 0.049; the demo runs at 0.01). At 0.001 the
+        // test's deploy fails by chance at most once in a thousand runs; a real regression (the
+        // demo's `-bad` versions: 8 % errors, +150 ms) is still far beyond it.
         defaults: { analysis: { alpha: 0.001 } },
       },
       performance: {

@@ -96,9 +96,9 @@ function DriftWarning(props: { drift: DriftView }) {
  * live, or how its teardown goes.
  */
 /**
- * An environment's action buttons: each needs its action's permission and, but for Delete, the
- * environment's (`devops.deploy.environment.<name>`; a preview's base), whose denial is said
- * beside the buttons.
+ * An environment's action buttons: each needs its action's permission and the environment's
+ * (`devops.deploy.environment.<name>`; for a preview, Delete included, its base's), whose denial
+ * is said beside the buttons.
  */
 function EnvironmentActions(props: {
   env: EnvironmentView;
@@ -108,11 +108,15 @@ function EnvironmentActions(props: {
 }) {
   const { env, entityRef, permissions, onAction } = props;
   const base = env.preview?.basedOn ?? env.name;
-  const environment = useEnvironmentPermission(entityRef, base);
+  const environment = useEnvironmentPermission(
+    entityRef,
+    base,
+    env.preview ? env.name : undefined,
+  );
   const actions = environmentActions(env);
   const deniedHere = `devops-deploys-denied-in-${env.name}`;
   const narrowed = actions.map(action =>
-    withEnvironment(action, permissions[action], environment),
+    withEnvironment(permissions[action], environment),
   );
   return (
     <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>

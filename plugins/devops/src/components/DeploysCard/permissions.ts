@@ -84,11 +84,13 @@ export function useDeployPermissions(entityRef: string): {
 /**
  * The user's permission to act in one environment (`devops.deploy.environment.<name>`, asked by
  * the backend besides the action's own): `environment` is the configured one, a per-entity
- * environment's base.
+ * environment's base; `preview` names the per-entity environment (deleting it needs the base's
+ * permission too).
  */
 export function useEnvironmentPermission(
   entityRef: string,
   environment: string,
+  preview?: string,
 ): DeployPermission {
   const permission = useMemo(
     () => devopsDeployEnvironmentPermission(environment),
@@ -98,17 +100,18 @@ export function useEnvironmentPermission(
   return {
     allowed: !result.loading && result.allowed,
     loading: result.loading,
-    denied: `You may not deploy to, roll back or abort in ${environment} (permission ${permission.name}).`,
+    denied: preview
+      ? `You may not deploy to, roll back, abort in or delete ${preview}, which is based on ${environment} (permission ${permission.name}).`
+      : `You may not deploy to, roll back or abort in ${environment} (permission ${permission.name}).`,
   };
 }
 
-/** An action's permission narrowed by the environment's (Delete is not an action in it). */
+/** An action's permission narrowed by the environment's (for a preview's Delete, its base's). */
 export function withEnvironment(
-  action: DeployAction,
   permission: DeployPermission,
   environment: DeployPermission,
 ): DeployPermission & { byEnvironment: boolean } {
-  if (action === 'delete' || !permission.allowed) {
+  if (!permission.allowed) {
     return { ...permission, byEnvironment: false };
   }
   return { ...environment, byEnvironment: !environment.allowed };

@@ -291,6 +291,25 @@ export class EnvironmentsService {
   }
 
   /** `GET .../environments/:environment`: the live one, else the newest torn-down one; 404 otherwise. */
+  /**
+   * The configured environment whose permission (`devops.deploy.environment.<name>`) guards
+   * creating the per-entity environment a request asks for: its base (`basedOn`, else
+   * `previews.defaultBasedOn`). `undefined` when there is none; the create answers that.
+   */
+  createBase(request: { basedOn?: string }): string | undefined {
+    return request.basedOn ?? this.deps.settings.previews.defaultBasedOn;
+  }
+
+  /**
+   * The base whose permission guards deleting per-entity environment `name`; `undefined` for a
+   * configured environment or an unknown name (the delete answers those, 400 and 404).
+   */
+  async deleteBase(entity: Entity, name: string): Promise<string | undefined> {
+    if (findEnvironment(this.deps.settings, name)) return undefined;
+    const found = await this.deps.store.get(stringifyEntityRef(entity), name);
+    return found?.basedOn;
+  }
+
   async get(entity: Entity, name: string): Promise<EntityEnvironment> {
     const entityRef = stringifyEntityRef(entity);
     const found = await this.deps.store.get(entityRef, name);

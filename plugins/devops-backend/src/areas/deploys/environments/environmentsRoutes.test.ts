@@ -311,6 +311,43 @@ describe.each(databases.eachSupportedId())('environment routes on %s', id => {
     expect((await request(reader.server).get(`${URL}/pr-1`)).status).toBe(403);
   });
 
+  it("needs the base environment's deploy permission to create or delete a per-entity environment (403 naming it)", async () => {
+    // created while allowed: pr-1 on the default base (staging, the first of previews.basedOn)
+    const allowed = await start();
+    expect(
+      (await request(allowed.server).post(URL).send({ name: 'pr-1' })).status,
+    ).toBe(201);
+
+    const b = await start({ denied: ['devops.deploy.environment.staging'] });
+    for (const res of [
+      await request(b.server).post(URL).send({ name: 'pr-2' }),
+      await request(b.server)
+        .post(URL)
+        .send({ name: 'pr-2', basedOn: 'staging' }),
+      await request(b.server).post(`${URL}/dry-run`).send({ name: 'pr-2' }),
+      await request(b.server).delete(`${URL}/pr-1`),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'Not allowed: devops.deploy.environment.staging on component:default/checkout',
+      );
+    }
+    // nothing was created or torn down
+    const live = (await request(b.server).get(URL)).body.items;
+    expect(
+      live.map((e: { name: string; status: string }) => [e.name, e.status]),
+    ).toEqual([['pr-1', 'active']]);
+    // another base is another permission: production's is granted
+    const onProduction = await request(b.server)
+      .post(URL)
+      .send({ name: 'pr-3', basedOn: 'production' });
+    expect(onProduction.status).toBe(201);
+    expect((await request(b.server).delete(`${URL}/pr-3`)).status).toBe(202);
+    // an unknown name is still a 404, a configured environment a 400
+    expect((await request(b.server).delete(`${URL}/pr-9`)).status).toBe(404);
+    expect((await request(b.server).delete(`${URL}/staging`)).status).toBe(400);
+  });
+
   it('deploys to a per-entity environment with its own target, then deletes it: 409 while a deploy runs, 202 tearing down, 200 torn down', async () => {
     const b = await start();
     await request(b.server).post(URL).send({ name: 'pr-7' });

@@ -6,6 +6,7 @@ import {
   createEnvironmentRequestSchema,
   deleteEnvironmentRequestSchema,
   deployEnvironmentSchema,
+  devopsDeployEnvironmentPermission,
   devopsEnvironmentCreatePermission,
   devopsEnvironmentDeletePermission,
   EntityEnvironment,
@@ -79,7 +80,27 @@ export function createEnvironmentsRouter(
     return entity;
   }
 
-  /** A create or dry-run request: its checked body and its entity, with the create permission. */
+  /**
+   * A per-entity environment changes what runs in its base's provider: creating or deleting one
+   * also needs the base's `devops.deploy.environment.<base>`, as deploying into it does.
+   */
+  async function authorizeBase(
+    credentials: BackstageCredentials,
+    entity: Entity,
+    basedOn: string | undefined,
+  ) {
+    if (basedOn === undefined) return;
+    await access.authorizeEntity(
+      credentials,
+      devopsDeployEnvironmentPermission(basedOn),
+      entity,
+    );
+  }
+
+  /**
+   * A create or dry-run request: its checked body and its entity, with the create permission
+   * and the base environment's.
+   */
   async function createRequest(
     req: Request,
     credentials: BackstageCredentials,
@@ -94,6 +115,7 @@ export function createEnvironmentsRouter(
       credentials,
       devopsEnvironmentCreatePermission,
     );
+    await authorizeBase(credentials, entity, service.createBase(body));
     return { body, entity, actor: access.actorOf(credentials) };
   }
 
@@ -173,6 +195,11 @@ export function createEnvironmentsRouter(
           req,
           credentials,
           devopsEnvironmentDeletePermission,
+        );
+        await authorizeBase(
+          credentials,
+          entity,
+          await service.deleteBase(entity, name),
         );
         const actor = access.actorOf(credentials);
         const result = await service.delete(

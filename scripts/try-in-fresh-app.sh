@@ -7,8 +7,11 @@
 # Takes a while (45 minutes once on a busy 2-core machine, 18 of them in the app's `yarn install`).
 # Not part of the test command.
 # create-app fetches a yarn.lock seed from GitHub; where it cannot, the app resolves its own
-# dependencies afresh and may mix releases (tried without the seed: the template's signals backend
-# failed to start, which stops the catalog from processing; the devops plugin itself started).
+# dependencies afresh and may mix releases: the template's `@backstage/plugin-signals-backend`
+# range then resolves to a release that needs a newer `@backstage/backend-defaults` than the
+# template's (`httpRouter.addWebSocketHandler is not a function`; the backend stops, the catalog
+# never processes). Without the seed the script gives the app's backend this repository's
+# backend-defaults range, the fix packages/backend carries for the same reason, and says so.
 #
 # Usage: scripts/try-in-fresh-app.sh [work-dir]   (default: a new directory under $TMPDIR or /tmp)
 # Env:   CREATE_APP_VERSION  use this @backstage/create-app version instead of looking it up
@@ -52,10 +55,15 @@ for p in devops devops-backend devops-common devops-node devops-backend-module-p
 done
 
 # 3. A fresh app
-(cd "$WORK" && BACKSTAGE_APP_NAME=fresh-app npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --path fresh-app --skip-install)
+(cd "$WORK" && BACKSTAGE_APP_NAME=fresh-app npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --path fresh-app --skip-install) 2>&1 | tee "$WORK/create-app.log"
+SEEDLESS=""
+if grep -q "Failed to fetch the yarn.lock seed" "$WORK/create-app.log"; then
+  SEEDLESS=1
+  log "no yarn.lock seed: the app's backend gets this repository's @backstage/backend-defaults range (see the top of this script)"
+fi
 # The registry this project is built against lacks the newest builds of some platform packages:
 # the fresh app gets this repository's age gate (see .yarnrc.yml).
-PORT="$PORT" node - "$APP" "$ROOT" <<'EOF'
+PORT="$PORT" SEEDLESS="$SEEDLESS" node - "$APP" "$ROOT" <<'EOF'
 const fs = require('fs');
 const [app, root] = process.argv.slice(2);
 const ours = fs.readFileSync(`${root}/.yarnrc.yml`, 'utf8');
@@ -89,6 +97,12 @@ edit(`${app}/packages/backend/package.json`, p => {
   p.dependencies['@devops-growth/backstage-plugin-devops-backend-module-prometheus'] = tgz('devops-backend-module-prometheus');
   p.dependencies['@devops-growth/backstage-plugin-scaffolder-backend-module-devops'] = tgz('scaffolder-backend-module-devops');
 });
+if (process.env.SEEDLESS) {
+  const ours = JSON.parse(fs.readFileSync(`${root}/packages/backend/package.json`, 'utf8'));
+  edit(`${app}/packages/backend/package.json`, p => {
+    p.dependencies['@backstage/backend-defaults'] = ours.dependencies['@backstage/backend-defaults'];
+  });
+}
 edit(`${app}/packages/app/package.json`, p => {
   p.dependencies['@devops-growth/backstage-plugin-devops'] = tgz('devops');
 });

@@ -169,6 +169,8 @@ async function rollBackNow(
   cause: 'failure' | 'abort',
 ): Promise<void> {
   const r = run.record;
+  // the reason goes on with "; ...": without its own full stop (a verdict's reason has one)
+  const because = reason.replace(/\.\s*$/, '');
   try {
     await run.call(
       ctx =>
@@ -186,7 +188,7 @@ async function rollBackNow(
     await finish(
       run,
       'failed',
-      `${reason}; the rollback failed too: ${errorMessage(error)}`,
+      `${because}; the rollback failed too: ${errorMessage(error)}`,
       [{ type: 'error', message: errorMessage(error) }],
     );
     return;
@@ -197,13 +199,13 @@ async function rollBackNow(
     await finish(
       run,
       'failed',
-      `${reason}; the new version was removed (a first deploy has no previous version to return to)`,
+      `${because}; the new version was removed (a first deploy has no previous version to return to)`,
     );
   } else {
     await finish(
       run,
       'rolled-back',
-      `${reason}; ${r.previousVersion} runs again`,
+      `${because}; ${r.previousVersion} runs again`,
       [],
       r.strategy === 'canary' ? { weight: 0 } : {},
     );

@@ -205,7 +205,8 @@ describe.each(databases.eachSupportedId())(
 
       expect(done.status).toBe('rolled-back');
       expect(done.outcome).toBe(
-        'canary analysis: error rate 4.1 % against 0.3 %: p = 0.002, beyond the +1 point band; 1.1.0 runs again',
+        // one sentence: the verdict's full stop does not end up before the semicolon
+        'canary analysis: Rolling back: error rate regressed (error rate 4.1 % against 0.3 %: p = 0.002, beyond the +1 point band); 1.1.0 runs again',
       );
       expect(done.lastVerdict).toMatchObject({ decision: 'rollback', step: 1 });
       expect(done.weight).toBe(0);

@@ -276,8 +276,9 @@ export class TestProvider implements DeployProvider {
 type Decision = CanaryAnalysisVerdict['decision'];
 
 const REASONS: Record<Decision, string> = {
+  // as the judge words it: a sentence, ending with a full stop
   rollback:
-    'error rate 4.1 % against 0.3 %: p = 0.002, beyond the +1 point band',
+    'Rolling back: error rate regressed (error rate 4.1 % against 0.3 %: p = 0.002, beyond the +1 point band).',
   continue: 'too few samples (2 of 5)',
   promote: 'no regression',
 };

@@ -669,6 +669,21 @@ describe('the demo service DevOps tab', () => {
     await ready.first().waitFor({ timeout: PAGE_TIMEOUT_MS });
   }
 
+  /**
+   * Opens the entity's DevOps tab unless the page is on it: the tests after the template's run
+   * go on where it left the page (on the tab, by its link), and must not all fail with it when
+   * it fails elsewhere.
+   */
+  async function onDevopsTab() {
+    const tab = `${portal.frontendUrl}${entityPage}/devops`;
+    if (page.url() === tab) return;
+    log(`the page is on ${page.url()}: opening the DevOps tab`);
+    await page.goto(tab, { waitUntil: 'domcontentloaded' });
+    await signInIfAsked(
+      page.locator('.MuiCardHeader-title', { hasText: /^\s*Deploys\s*$/ }),
+    );
+  }
+
   test('"Deploy a service" run from the Create page deploys to development and the Deploys card shows it', () =>
     step('create-deploy', async () => {
       const began = Date.now();
@@ -881,6 +896,7 @@ describe('the demo service DevOps tab', () => {
 
   test('axe finds no WCAG 2.1 A/AA violation inside the plugin cards', () =>
     step('axe', async () => {
+      await onDevopsTab();
       await card('Coverage & tests');
       await card('Performance');
       await card('Security');
@@ -901,6 +917,7 @@ describe('the demo service DevOps tab', () => {
    */
   async function axeAcrossThemes(title, ready) {
     const failures = [];
+    await onDevopsTab();
     try {
       for (const theme of ['light', 'dark']) {
         // the app reads the theme the user picked from localStorage when it starts

@@ -20,12 +20,22 @@ function baseEnv() {
   return env;
 }
 
+/**
+ * What a process last printed (since the last `--- ` line an instance's start writes): the
+ * line of the error it died of when there is one ("Error: listen EADDRINUSE ..."), else its
+ * last lines.
+ */
 function tail(file, lines = 5) {
+  let printed;
   try {
-    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join(' | ');
+    printed = readFileSync(file, 'utf8').split('\n');
   } catch {
     return '(no output)';
   }
+  printed = printed.slice(printed.findLastIndex(line => line.startsWith('--- ')) + 1);
+  printed = printed.filter(line => line.trim() && !/^Node\.js v\d/.test(line));
+  const error = printed.findLast(line => /^[A-Za-z]*Error\b/.test(line));
+  return error ?? (printed.slice(-lines).join(' | ') || '(no output)');
 }
 
 function spawnDetached(script, env, logFile) {
@@ -64,23 +74,31 @@ export async function waitHealthy(url, { version, pid, logFile, timeoutMs = 20_0
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s: ${tail(logFile)}`);
 }
 
-/** Starts the demo service at `version` in `slot`; resolves with its record once it is healthy. */
-export async function startInstance(dir, slot, version) {
-  const port = await freePort();
-  const logFile = join(dir, `${slot}.log`);
-  writeFileSync(logFile, `--- ${new Date().toISOString()} ${version} on ${port}\n`, { flag: 'a' });
-  const pid = spawnDetached(
-    serverPath,
-    { ...baseEnv(), PORT: String(port), DEMO_VERSION: version, LOG_ERRORS: '0', DEMO_USERS: demoUsers(dir) },
-    logFile,
-  );
-  try {
-    await waitHealthy(`http://127.0.0.1:${port}/healthz`, { version, pid, logFile });
-  } catch (error) {
-    await stopProcess(pid);
-    throw new Error(`version ${version} did not start in slot ${slot}: ${error.message}`);
+/**
+ * Starts the demo service at `version` in `slot`; resolves with its record once it is healthy.
+ * Its port is free when chosen, but another process may take it before the instance binds it
+ * (any `listen(0)` or outgoing connection draws from the same range): then it tries another,
+ * three times in all. `choosePort`: how a port is chosen (tests give taken ones).
+ */
+export async function startInstance(dir, slot, version, { choosePort = freePort } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await choosePort();
+    const logFile = join(dir, `${slot}.log`);
+    writeFileSync(logFile, `--- ${new Date().toISOString()} ${version} on ${port}\n`, { flag: 'a' });
+    const pid = spawnDetached(
+      serverPath,
+      { ...baseEnv(), PORT: String(port), DEMO_VERSION: version, LOG_ERRORS: '0', DEMO_USERS: demoUsers(dir) },
+      logFile,
+    );
+    try {
+      await waitHealthy(`http://127.0.0.1:${port}/healthz`, { version, pid, logFile });
+      return { version, pid, port, startedAt: new Date().toISOString() };
+    } catch (error) {
+      await stopProcess(pid);
+      if (attempt < 3 && /EADDRINUSE/.test(error.message)) continue;
+      throw new Error(`version ${version} did not start in slot ${slot}: ${error.message}`);
+    }
   }
-  return { version, pid, port, startedAt: new Date().toISOString() };
 }
 
 /** SIGTERM to the process group, SIGKILL after 3 s. */

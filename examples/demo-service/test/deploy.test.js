@@ -316,3 +316,55 @@ test.describe('demo previews', () => {
     await run('teardown', preview('pr-3'));
   });
 });
+
+// An instance's port is free when chosen but may be taken before the instance binds it (any
+// listen(0) or outgoing connection draws from the same range): the deploy then takes another.
+test('an instance whose port was taken meanwhile starts on another one', async () => {
+  const { startInstance, stopProcess } = await import('../deploy/processes.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'demo-instance-'));
+  // another process's server on the port first chosen (it hangs up on whoever connects)
+  const taken = net.createServer(socket => socket.destroy());
+  await new Promise(resolve => taken.listen(0, resolve));
+  const takenPort = taken.address().port;
+  const chosen = [];
+  let record;
+  try {
+    record = await startInstance(dir, 'blue', '1.0.0', {
+      choosePort: async () => {
+        const port = chosen.length === 0 ? takenPort : await freePort();
+        chosen.push(port); 
+        return port;
+      },
+    });
+    assert.strictEqual(chosen.length, 2);
+    assert.strictEqual(record.port, chosen[1]);
+    const res = await fetch(`http://127.0.0.1:${record.port}/healthz`);
+    await res.arrayBuffer();
+    assert.strictEqual(res.headers.get('x-demo-version'), '1.0.0');
+    assert.match(readFileSync(join(dir, 'blue.log'), 'utf8'), new RegExp(`EADDRINUSE.*${takenPort}`));
+  } finally {
+    if (record) await stopProcess(record.pid);
+    await new Promise(resolve => taken.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an instance that cannot start for another reason fails at once, with its output', async () => {
+  const { startInstance } = await import('../deploy/processes.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'demo-instance-'));
+  let calls = 0;
+  try {
+    await assert.rejects(
+      startInstance(dir, 'blue', '1.0.0', {
+        choosePort: async () => {
+          calls++;
+          return 70000; // not a port: the service exits at once
+        },
+      }),
+      /version 1.0.0 did not start in slot blue: the process exited while starting: .*70000/,
+    );
+    assert.strictEqual(calls, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -67,5 +67,8 @@ CI=true yarn backstage-cli repo test --maxWorkers=2 "$@"
 echo "[test] packages: build, pack and check each plugin package (scripts/check-packages.mjs)"
 node scripts/check-packages.mjs
 
+echo "[test] the demo service's own tests (examples/demo-service: its code and the deploy scripts the portal's command provider runs)"
+(cd examples/demo-service && node --test)
+
 echo "[test] browser test (e2e/): the portal on its own ports, the demo service's DevOps tab in Chromium"
 yarn workspace @devops-growth/e2e test

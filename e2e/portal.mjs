@@ -15,11 +15,11 @@ import {
   rm,
   writeFile,
 } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse as parseYaml } from 'yaml';
+import { freePortsBelowEphemeral } from '../examples/demo-service/deploy/processes.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -34,57 +34,17 @@ export const DEMO_ENTITY = {
 };
 const DEMO_SERVICE_DEFAULT_URL = 'http://localhost:7090';
 
-/**
- * The kernel's ephemeral port range, from which `listen(0)` and outgoing connections take
- * their ports (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's).
- */
-async function ephemeralRange() {
-  try {
-    const text = await readFile(
-      '/proc/sys/net/ipv4/ip_local_port_range',
-      'utf8',
-    );
-    const [low, high] = text.trim().split(/\s+/).map(Number);
-    if (low > 0 && high >= low) return [low, high];
-  } catch {
-    // not Linux
-  }
-  return [49152, 65535];
-}
-
-/** Whether a server can listen on `port` now, on every address (as the demo's proxy does). */
-function canListen(port) {
-  return new Promise(resolve => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
-  });
-}
-
 const chosen = new Set();
 
 /**
- * A port nothing listens on, below the ephemeral range. The test holds its ports for minutes
- * before anything binds them (development's wait for the template's deploy), and a port from
- * that range (`listen(0)`) may meanwhile be taken by any `listen(0)` (the demo's instances) or
- * outgoing connection (the portal's requests): a CI run failed when development's canary port
- * was taken so ("listen EADDRINUSE ... 45405"). Below the range only a server that names the
- * port takes it; the demo's own (7080-7199) are left out too.
+ * A port nothing listens on, below the ephemeral range (the demo deployment's helper). The test
+ * holds its ports for minutes before anything binds them (development's wait for the template's
+ * deploy), and a port from that range may meanwhile be taken by any `listen(0)` (the demo's
+ * instances) or outgoing connection (the portal's requests): a CI run failed when development's
+ * canary port was taken so ("listen EADDRINUSE ... 45405").
  */
-async function freePort() {
-  const [low] = await ephemeralRange();
-  const from = low > 11_000 ? 10_000 : 1024;
-  const to = low - 1;
-  for (let tries = 0; tries < 200 && to > from; tries++) {
-    const port = from + Math.floor(Math.random() * (to - from + 1));
-    if (!chosen.has(port) && (await canListen(port))) {
-      chosen.add(port);
-      return port;
-    }
-  }
-  throw new Error(
-    `no free port between ${from} and ${to}, below the ephemeral range that starts at ${low}`,
-  );
+function freePort() {
+  return freePortsBelowEphemeral(1, chosen);
 }
 
 /**

@@ -57,6 +57,52 @@ export function freePort() {
   });
 }
 
+/**
+ * The kernel's ephemeral port range, from which `listen(0)` and outgoing connections take
+ * their ports (Linux: /proc/sys/net/ipv4/ip_local_port_range; elsewhere IANA's).
+ */
+export function ephemeralRange() {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [49152, 65535];
+}
+
+/** Whether a server can listen on `port` now, on every address (as the proxy does). */
+function canListen(port) {
+  return new Promise(resolve => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive ports nothing listens on now, below the kernel's ephemeral
+ * range (from 10000): for ports held a while before anything binds them (an environment's, a
+ * test's). Inside that range any `listen(0)` (an instance's port) or outgoing connection may
+ * take one meanwhile; below it only a server that names the port. `avoid`: ports already handed
+ * out, to which the block is added.
+ */
+export async function freePortsBelowEphemeral(count = 1, avoid = new Set()) {
+  const [low] = ephemeralRange();
+  const from = low > 11_000 ? 10_000 : 1024;
+  const last = low - count;
+  for (let tries = 0; tries < 200 && last >= from; tries++) {
+    const first = from + Math.floor(Math.random() * (last - from + 1));
+    const block = Array.from({ length: count }, (_, i) => first + i);
+    if (block.some(port => avoid.has(port))) continue;
+    if ((await Promise.all(block.map(canListen))).every(Boolean)) {
+      for (const port of block) avoid.add(port);
+      return first;
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports between ${from} and ${low - 1}, below the ephemeral range`);
+}
+
 /** Waits until `url` answers 200 (and, when given, with the version header), or throws. */
 export async function waitHealthy(url, { version, pid, logFile, timeoutMs = 20_000 }) {
   const deadline = Date.now() + timeoutMs;

@@ -12,6 +12,16 @@ const { join } = require('node:path');
 
 const script = join(__dirname, '..', 'deploy', 'deploy.mjs');
 
+/**
+ * `count` consecutive free ports below the ephemeral range, where the instances the tests start
+ * (each on a `listen(0)` port) cannot take them before the proxy binds them.
+ */
+async function belowEphemeral(count) {
+  const { freePortsBelowEphemeral } = await import('../deploy/processes.mjs');
+  return freePortsBelowEphemeral(count);
+}
+
+/** A port free now, for an instance bound right after. */
 function freePort() {
   return new Promise(resolve => {
     const server = net.createServer().listen(0, '127.0.0.1', () => {
@@ -80,7 +90,8 @@ test.describe('demo deployment', () => {
 
   test.before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'demo-deploy-'));
-    ports = { public: await freePort(), canary: await freePort(), baseline: await freePort() };
+    const from = await belowEphemeral(3);
+    ports = { public: from, canary: from + 1, baseline: from + 2 };
   });
   test.after(async () => {
     await run('teardown').catch(() => {});
@@ -219,26 +230,11 @@ test.describe('demo previews', () => {
     return res.headers.get('x-demo-version');
   }
 
-  /** Nine consecutive ports free now: development's three, then two previews' blocks. */
-  async function freeRange() {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const from = 20000 + Math.floor(Math.random() * 30000);
-      const free = await Promise.all(
-        Array.from({ length: 9 }, (_, i) =>
-          new Promise(done => {
-            const server = net.createServer().once('error', () => done(false));
-            server.listen(from + i, () => server.close(() => done(true)));
-          }),
-        ),
-      );
-      if (free.every(Boolean)) return { development: from, from: from + 3 };
-    }
-    throw new Error('no free port range');
-  }
-
   test.before(async () => {
     root = mkdtempSync(join(tmpdir(), 'demo-previews-'));
-    range = await freeRange();
+    // nine consecutive ports: development's three, then two previews' blocks
+    const from = await belowEphemeral(9);
+    range = { development: from, from: from + 3 };
   });
   test.after(async () => {
     for (const name of ['pr-1', 'pr-2']) await run('teardown', preview(name)).catch(() => {});

@@ -378,7 +378,18 @@ export interface DoraMetric {
 export interface DoraSummary {
   environment: string;
   windowDays: 30 | 90;
+  /** Successful deploys in the window: what the deployment frequency counts. */
   deployments: number;
+  /**
+   * Deploys that reached the environment in the window (aborted ones and rollbacks left out):
+   * the change failure rate's denominator.
+   */
+  changes: number;
+  /**
+   * Of `changes`, those that failed, were rolled back or are tied to an incident: the change
+   * failure rate's numerator.
+   */
+  failedChanges: number;
   deploymentFrequency: DoraMetric;
   leadTimeHours: DoraMetric;
   changeFailureRatePercent: DoraMetric;

@@ -551,13 +551,11 @@ describe.each(databases.eachSupportedId())('deploys routes on %s', id => {
     // Production is another environment: its dry run answers.
     expect(
       (
-        await request(b.server)
-          .post(`${BASE}/checkout/deploys/dry-run`)
-          .send({
-            action: 'deploy',
-            environment: 'production',
-            version: '1.1.0',
-          })
+        await request(b.server).post(`${BASE}/checkout/deploys/dry-run`).send({
+          action: 'deploy',
+          environment: 'production',
+          version: '1.1.0',
+        })
       ).status,
     ).toBe(200);
     // A record of what happened elsewhere is not an action in the environment.

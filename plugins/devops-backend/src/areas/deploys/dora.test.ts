@@ -112,6 +112,8 @@ describe('computeDora', () => {
     });
     // Changes d1 d2 d3 d4 d6 d8 d9 = 7; failed: d3 (rolled back), d4 (failed), d8 (incident i1),
     // d1 (incident i2) = 4 -> 57.14 %; before: p2 of p1 p2 p3 = 33.33 %.
+    expect(summary.changes).toBe(7);
+    expect(summary.failedChanges).toBe(4);
     expect(summary.changeFailureRatePercent.value).toBeCloseTo(400 / 7, 10);
     expect(summary.changeFailureRatePercent.previous).toBeCloseTo(100 / 3, 10);
     expect(summary.changeFailureRatePercent.tier).toBe('low');
@@ -133,6 +135,8 @@ describe('computeDora', () => {
       environment: 'staging',
       windowDays: 90,
       deployments: 0,
+      changes: 0,
+      failedChanges: 0,
       deploymentFrequency: { value: null, previous: null, tier: null },
       leadTimeHours: { value: null, previous: null, tier: null },
       changeFailureRatePercent: { value: null, previous: null, tier: null },

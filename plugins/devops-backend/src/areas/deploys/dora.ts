@@ -132,6 +132,8 @@ function nextSuccess(deploys: DoraDeploy[], from: number): number | null {
 
 interface WindowFigures {
   deployments: number;
+  changes: number;
+  failedChanges: number;
   frequency: number | null;
   leadTimeHours: number | null;
   changeFailureRatePercent: number | null;
@@ -189,6 +191,8 @@ function figures(
 
   return {
     deployments: succeeded.length,
+    changes: changes.length,
+    failedChanges: failed.size,
     frequency: anyDeploys ? succeeded.length / input.windowDays : null,
     leadTimeHours: median(leadTimes),
     changeFailureRatePercent:
@@ -232,6 +236,8 @@ export const computeDora: ComputeDora = input => {
     environment: input.environment,
     windowDays: input.windowDays,
     deployments: current.deployments,
+    changes: current.changes,
+    failedChanges: current.failedChanges,
     deploymentFrequency: doraMetric(
       'deploymentFrequency',
       current.frequency,

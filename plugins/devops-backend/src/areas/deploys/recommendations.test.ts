@@ -7,7 +7,11 @@ import { deployRecommendations, EnvironmentFacts } from './recommendations';
 const now = new Date('2026-12-02T12:00:00Z');
 const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
 
-function dora(changeFailureRate: number | null, deployments = 10): DoraSummary {
+function dora(
+  changeFailureRate: number | null,
+  changes = 10,
+  failedChanges = Math.round(((changeFailureRate ?? 0) * changes) / 100),
+): DoraSummary {
   const metric = (value: number | null) => ({
     value,
     previous: null,
@@ -16,7 +20,9 @@ function dora(changeFailureRate: number | null, deployments = 10): DoraSummary {
   return {
     environment: 'production',
     windowDays: 30,
-    deployments,
+    deployments: changes - failedChanges,
+    changes,
+    failedChanges,
     deploymentFrequency: metric(1),
     leadTimeHours: metric(2),
     changeFailureRatePercent: metric(changeFailureRate),
@@ -125,6 +131,20 @@ describe('deployRecommendations', () => {
       ['deploy.change-failure-rate', 'high'],
     ]);
     expect(ids([{ ...healthy, dora30: dora(null, 0) }])).toEqual([]);
+  });
+
+  it("gives the change failure rate's counts as its evidence", () => {
+    const [r] = deployRecommendations({
+      now,
+      environments: [{ ...healthy, dora30: dora(100 / 3, 3, 1) }],
+    });
+    expect(r.id).toBe('deploy.change-failure-rate');
+    expect(r.description).toContain('33.3 % of the deploys to production');
+    expect(r.evidence).toEqual([
+      { label: 'Environment', value: 'production' },
+      { label: 'Change failure rate (30 days)', value: '33.3 %' },
+      { label: 'Failed deploys (30 days)', value: '1 of 3' },
+    ]);
   });
 
   it('notes an environment without a deploy in 30 days, and an entity without any deploy', () => {

@@ -194,8 +194,8 @@ export function deployRecommendations(input: {
           { label: 'Environment', value: env.name },
           { label: 'Change failure rate (30 days)', value: `${round(cfr)} %` },
           {
-            label: 'Deploys (30 days)',
-            value: String(env.dora30!.deployments),
+            label: 'Failed deploys (30 days)',
+            value: `${env.dora30!.failedChanges} of ${env.dora30!.changes}`,
           },
         ],
       });

@@ -128,11 +128,15 @@ describe('DevopsDeploysCard', () => {
       name: 'Deployment frequency',
     });
     expect(
-      screen.getByText('24 deploys to production in the last 30 days'),
+      screen.getByText(
+        '24 deploys to production in the last 30 days: 21 succeeded, 3 failed changes',
+      ),
     ).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByLabelText('Window'), '90 days');
     expect(
-      screen.getByText('60 deploys to production in the last 90 days'),
+      screen.getByText(
+        '60 deploys to production in the last 90 days: 60 succeeded, no failed change',
+      ),
     ).toBeInTheDocument();
     expect(frequency).toHaveTextContent('Down from 4.9 a week');
     await userEvent.selectOptions(
@@ -140,7 +144,9 @@ describe('DevopsDeploysCard', () => {
       'staging',
     );
     expect(
-      screen.getByText('90 deploys to staging in the last 90 days'),
+      screen.getByText(
+        '90 deploys to staging in the last 90 days: 85 succeeded, 6 failed changes',
+      ),
     ).toBeInTheDocument();
   });
 

@@ -15,6 +15,7 @@ import {
   DORA_WINDOWS,
   DoraTileView,
   DoraWindow,
+  doraCountsText,
   doraEnvironments,
   findDora,
   toDoraTiles,
@@ -72,10 +73,7 @@ export function DoraTiles(props: {
       {summary ? (
         <>
           <Typography variant="body2" color="textSecondary">
-            {summary.deployments === 1
-              ? '1 deploy'
-              : `${summary.deployments} deploys`}{' '}
-            to {environment} in the last {windowDays} days
+            {doraCountsText(summary)}
           </Typography>
           <FigureGrid
             widths={{ xs: 12, sm: 6, md: 3 }}

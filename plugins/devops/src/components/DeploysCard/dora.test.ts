@@ -3,6 +3,7 @@ import {
   makeDora,
 } from '../../__fixtures__/deploysSummary';
 import {
+  doraCountsText,
   doraEnvironments,
   findDora,
   formatFrequency,
@@ -42,11 +43,41 @@ describe('DORA tiles', () => {
     expect(tiles[3].measured).toBe(false);
   });
 
+  it('says the counts behind the change failure rate, as the history shows them', () => {
+    // the demo's first half hour: 1.0.0 pushed, 1.1.0 succeeded, 1.3.0-bad rolled back
+    expect(
+      doraCountsText(
+        makeDora({ deployments: 2, changes: 3, failedChanges: 1 }),
+      ),
+    ).toBe(
+      '3 deploys to production in the last 30 days: 2 succeeded, 1 failed change',
+    );
+    // a succeeded deploy an incident is tied to is both
+    expect(
+      doraCountsText(
+        makeDora({ deployments: 1, changes: 1, failedChanges: 1 }),
+      ),
+    ).toBe(
+      '1 deploy to production in the last 30 days: 1 succeeded, 1 failed change',
+    );
+    expect(
+      doraCountsText(
+        makeDora({
+          environment: 'staging',
+          windowDays: 90,
+          deployments: 0,
+          changes: 0,
+          failedChanges: 0,
+        }),
+      ),
+    ).toBe('0 deploys to staging in the last 90 days');
+  });
+
   it('finds the figures of an environment and window', () => {
     const { dora } = makeDeploysSummary();
 
     expect(doraEnvironments(dora)).toEqual(['production', 'staging']);
-    expect(findDora(dora, 'staging', 90)?.deployments).toBe(90);
+    expect(findDora(dora, 'staging', 90)?.changes).toBe(90);
     expect(findDora(dora, 'qa', 30)).toBeUndefined();
   });
 });

@@ -102,6 +102,30 @@ export function doraEnvironments(dora: DoraSummary[]): string[] {
   return [...new Set(dora.map(d => d.environment))];
 }
 
+/**
+ * The counts behind the tiles, as the change failure rate counts them: "3 deploys to production
+ * in the last 30 days: 2 succeeded, 1 failed change" (a failed change: a deploy that failed, was
+ * rolled back or is tied to an incident; a succeeded deploy followed by an incident is both).
+ */
+export function doraCountsText(summary: DoraSummary): string {
+  const { changes, deployments, failedChanges, environment, windowDays } =
+    summary;
+  const head = `${
+    changes === 1 ? '1 deploy' : `${changes} deploys`
+  } to ${environment} in the last ${windowDays} days`;
+  if (changes === 0) {
+    return head;
+  }
+  let failed = 'no failed change';
+  if (failedChanges > 0) {
+    failed =
+      failedChanges === 1
+        ? '1 failed change'
+        : `${failedChanges} failed changes`;
+  }
+  return `${head}: ${deployments} succeeded, ${failed}`;
+}
+
 export function toDoraTiles(summary: DoraSummary): DoraTileView[] {
   return [
     tile(

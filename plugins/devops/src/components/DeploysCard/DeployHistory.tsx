@@ -90,7 +90,8 @@ export function DeployHistory(props: {
       rows={history.map(d => toHistoryRow(d, now))}
       rowKey={r => r.id}
       rowProps={r => ({ 'data-deploy-id': r.id })}
-      stackBelow={1000}
+      // eleven columns: as a table from 1200 px (at 1100 px the last ones did not fit)
+      stackBelow={1200}
     />
   );
 }

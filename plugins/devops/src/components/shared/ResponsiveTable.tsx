@@ -18,6 +18,8 @@ export interface TableColumn<T> {
 }
 
 const useStyles = makeStyles(theme => ({
+  // a table wider than the card scrolls sideways instead of being cut at the card's edge
+  scroll: { overflowX: 'auto' },
   heading: { whiteSpace: 'nowrap' },
   nowrap: { whiteSpace: 'nowrap' },
   list: { listStyle: 'none', margin: 0, padding: 0 },
@@ -40,7 +42,8 @@ const useStyles = makeStyles(theme => ({
 /**
  * A table that turns into stacked rows (one block per row, each value under its column's name)
  * when the card is narrower than `stackBelow` pixels, where columns would squeeze words into one
- * letter per line.
+ * letter per line. A table still wider than the card (long values) scrolls sideways: cards cut
+ * what overflows them, which would hide the last columns and their buttons.
  */
 export function ResponsiveTable<T>(props: {
   label: string;
@@ -57,7 +60,7 @@ export function ResponsiveTable<T>(props: {
   // not measured yet (width 0): the table, which is what wide cards show
   const stacked = width > 0 && width < stackBelow;
   return (
-    <div ref={ref}>
+    <div ref={ref} className={classes.scroll}>
       {stacked ? (
         <ul aria-label={label} className={classes.list}>
           {rows.map(row => (

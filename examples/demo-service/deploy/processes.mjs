@@ -189,6 +189,8 @@ export async function ensureProxy(dir, given = ports()) {
   const { publicPort, canaryPort, baselinePort } = given;
   const logFile = join(dir, 'proxy.log');
   if (!alive(pid)) {
+    // as an instance's start does: what the proxy prints from here on is this start's (tail())
+    writeFileSync(logFile, `--- ${new Date().toISOString()} proxy on ${publicPort}\n`, { flag: 'a' });
     pid = spawnDetached(
       proxyPath,
       {

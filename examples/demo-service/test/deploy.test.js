@@ -21,15 +21,12 @@ async function belowEphemeral(count) {
   return freePortsBelowEphemeral(count);
 }
 
-/** A port free now, for an instance bound right after. */
-function freePort() {
-  return new Promise(resolve => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/** A port free now, for an instance bound right after (the deploy scripts' own choice). */
+async function freePort() {
+  const processes = await import('../deploy/processes.mjs');
+  return processes.freePort();
 }
+
 
 /** Runs deploy.mjs with only `env` (what the portal's command provider would give it). */
 function runDeploy(action, env) {
